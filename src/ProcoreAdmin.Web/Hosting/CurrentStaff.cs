@@ -12,7 +12,7 @@ public sealed record StaffActor(string Issuer, string Subject, string Name, stri
         user.FindFirst("iss")?.Value ?? user.Identity?.AuthenticationType ?? "unknown",
         user.FindFirst("sub")?.Value ?? "unknown",
         user.Identity?.Name ?? user.FindFirst("preferred_username")?.Value ?? "unknown",
-        StaffRoles.Highest(user.FindAll(StaffRoles.ClaimType).Select(c => c.Value)));
+        StaffRoles.Highest(user));
 }
 
 /// <summary>Thrown by services when the caller's role does not allow the operation. Nothing has changed when it is thrown.</summary>

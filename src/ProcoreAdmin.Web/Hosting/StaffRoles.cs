@@ -38,9 +38,6 @@ public static class StaffRoles
     }
 
     /// <summary>The role shown next to the user's name: the highest one held.</summary>
-    public static string? Highest(IEnumerable<string> roles)
-    {
-        var set = roles.ToHashSet(StringComparer.Ordinal);
-        return set.Contains(Admin) ? Admin : set.Contains(Operator) ? Operator : set.Contains(Viewer) ? Viewer : null;
-    }
+    public static string? Highest(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsInRole(Admin) ? Admin : user.IsInRole(Operator) ? Operator : user.IsInRole(Viewer) ? Viewer : null;
 }
