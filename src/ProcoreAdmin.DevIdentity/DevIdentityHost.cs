@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ProcoreAdmin.DevIdentity;
@@ -25,7 +26,7 @@ internal static class DevIdentityHost
 
     public static readonly string[] SupportedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles];
 
-    public static WebApplication Build(Uri listenUri, string sqliteConnectionString)
+    public static WebApplication Build(Uri listenUri, string sqliteConnectionString, RSA signingKey)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -80,11 +81,16 @@ internal static class DevIdentityHost
                  .SetUserInfoEndpointUris(ConnectEndpoints.UserInfoPath.TrimStart('/'));
 
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                o.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain)); // S256 only
                 o.RegisterScopes(SupportedScopes);
                 o.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, DevIdentityClaims.Groups);
 
-                // Keys die with the server: fine for development, tokens never outlive a run.
-                o.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
+                // Per-run in-memory keys: tokens never outlive a run. Not AddEphemeralSigningKey/EncryptionKey(): they took
+                // 2-5 s per start on a 2-core machine. An RSA signing key (RS256, what every OIDC client accepts) and a
+                // symmetric key for the provider's own encrypted tokens (authorization codes) cost milliseconds.
+                o.AddSigningKey(new RsaSecurityKey(signingKey))
+                 .AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)))
+                 .DisableAccessTokenEncryption();
 
                 o.UseAspNetCore()
                  .EnableAuthorizationEndpointPassthrough()

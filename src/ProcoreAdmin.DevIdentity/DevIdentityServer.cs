@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -20,14 +21,16 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly SqliteConnection _keepAlive;
+    private readonly RSA _signingKey;
     private readonly string _clientId;
     private readonly SemaphoreSlim _registrationGate = new(1, 1);
     private int _disposed;
 
-    private DevIdentityServer(WebApplication app, SqliteConnection keepAlive, string clientId, Uri issuer)
+    private DevIdentityServer(WebApplication app, SqliteConnection keepAlive, RSA signingKey, string clientId, Uri issuer)
     {
         _app = app;
         _keepAlive = keepAlive;
+        _signingKey = signingKey;
         _clientId = clientId;
         Issuer = issuer;
     }
@@ -71,11 +74,13 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         }.ToString();
 
         var keepAlive = new SqliteConnection(connectionString);
+        var signingKey = RSA.Create(2048);
         WebApplication? app = null;
         try
         {
+            signingKey.ExportParameters(includePrivateParameters: false); // generate the key now, not on the first request
             await keepAlive.OpenAsync(ct);
-            app = DevIdentityHost.Build(listenUri, connectionString);
+            app = DevIdentityHost.Build(listenUri, connectionString, signingKey);
 
             await using (var scope = app.Services.CreateAsyncScope())
             {
@@ -88,7 +93,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
             await app.StartAsync(ct);
             var issuer = new Uri(app.Urls.First().TrimEnd('/') + "/");
             LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevIdentityServer>(), issuer);
-            return new DevIdentityServer(app, keepAlive, options.ClientId, issuer);
+            return new DevIdentityServer(app, keepAlive, signingKey, options.ClientId, issuer);
         }
         catch
         {
@@ -98,6 +103,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
             }
 
             await keepAlive.DisposeAsync();
+            signingKey.Dispose();
             throw;
         }
     }
@@ -154,6 +160,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         {
             await _app.DisposeAsync();
             await _keepAlive.DisposeAsync();
+            _signingKey.Dispose();
             _registrationGate.Dispose();
         }
     }
