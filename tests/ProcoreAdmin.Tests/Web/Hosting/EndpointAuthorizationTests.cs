@@ -85,7 +85,7 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
     public async Task Pages_ForSignedInUserWithoutRole_AreForbidden()
     {
         var client = _app.CreateClient(new() { AllowAutoRedirect = false });
-        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/companies").As());
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/companies").As("not-a-staff-role"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
