@@ -39,7 +39,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             b.UseSetting("DevelopmentCompanions:DevIdentityUrl", "http://127.0.0.1:0");
             b.UseSetting("DevelopmentCompanions:SimulatorUrl", "http://127.0.0.1:0");
         });
-        _app.UseKestrel(0);
+        _app.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         _app.StartServer();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

@@ -22,10 +22,16 @@ public sealed class MaintenanceService(IDbContextFactory<AppDbContext> dbFactory
             .ToListAsync(ct);
     }
 
-    /// <summary>Queues the housekeeping job now. Operators and Admins only; the job argument is a label, never data.</summary>
+    /// <summary>
+    /// Queues the housekeeping job now and returns the run's trigger label (how its run is recognised in the history).
+    /// Operators and Admins only; the job argument is that label, never data.
+    /// </summary>
     public async Task<string> RunHousekeepingNowAsync()
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "run jobs");
-        return jobs.Enqueue<PruneJobHistoryJob>(j => j.RunAsync($"manual:{actor.Subject}", CancellationToken.None));
+        var who = actor.Subject.Length > 80 ? actor.Subject[..80] : actor.Subject;
+        var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
+        jobs.Enqueue<PruneJobHistoryJob>(j => j.RunAsync(trigger, CancellationToken.None));
+        return trigger;
     }
 }

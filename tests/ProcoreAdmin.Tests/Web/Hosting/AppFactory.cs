@@ -65,10 +65,9 @@ public sealed class AppFactory : WebApplicationFactory<Program>
     /// <summary>Starts the app on real Kestrel at 127.0.0.1 (the in-process test server hides Hangfire's local-request rule).</summary>
     public Uri StartKestrel()
     {
-        UseKestrel(0);
+        UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     protected override void Dispose(bool disposing)

@@ -79,11 +79,12 @@ public sealed class MaintenanceTests : IAsyncLifetime
         var jobs = new RecordingJobClient();
         var service = new MaintenanceService(_db, jobs, FixedAuthenticationState.As(StaffRoles.Operator));
 
-        await service.RunHousekeepingNowAsync();
+        var trigger = await service.RunHousekeepingNowAsync();
 
         var job = Assert.Single(jobs.Created);
         Assert.Equal(typeof(PruneJobHistoryJob), job.Type);
-        Assert.Equal("manual:test-subject", job.Args[0]);
+        Assert.Equal(trigger, job.Args[0]);
+        Assert.Matches("^manual:test-subject:[0-9a-f]{8}$", trigger);
     }
 
     [Fact]
