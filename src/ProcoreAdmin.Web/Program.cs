@@ -1,24 +1,36 @@
 using ProcoreAdmin.Web.Components;
+using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddHardening();
+builder.AddAppDatabase();
+builder.AddKeyRing();
+builder.AddDevelopmentCompanions();
+builder.AddStaffAuthentication();
+builder.AddBackgroundJobs();
+builder.AddHealth();
+builder.AddUserInterface();
+builder.AddMaintenance();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+await app.MigrateDatabaseAsync();
+
+app.UseErrorPages();
+app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapStaticAssets().AllowAnonymous();
+app.MapStaffAccountEndpoints();
+app.MapHealth();
+app.MapBackgroundJobsDashboard();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
+
+/// <summary>The entry point, public for WebApplicationFactory in tests.</summary>
 public partial class Program;

@@ -1,0 +1,117 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace ProcoreAdmin.DevIdentity;
+
+/// <summary>The OpenIddict passthrough endpoints: authorize, token, end session, userinfo.</summary>
+internal static class ConnectEndpoints
+{
+    public const string AuthorizePath = "/connect/authorize";
+    public const string TokenPath = "/connect/token";
+    public const string EndSessionPath = "/connect/endsession";
+    public const string UserInfoPath = "/connect/userinfo";
+
+    private static readonly string[] GetAndPost = [HttpMethods.Get, HttpMethods.Post];
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        // Cast to Delegate so the returned IResult is executed (a bare HttpContext method group binds as RequestDelegate).
+        endpoints.MapMethods(AuthorizePath, GetAndPost, (Delegate)AuthorizeAsync);
+        endpoints.MapPost(TokenPath, (Delegate)ExchangeAsync);
+        endpoints.MapMethods(EndSessionPath, GetAndPost, (Delegate)EndSessionAsync);
+        endpoints.MapMethods(UserInfoPath, GetAndPost, (Delegate)UserInfoAsync);
+    }
+
+    private static async Task<IResult> AuthorizeAsync(HttpContext context)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await context.AuthenticateAsync(DevIdentityHost.CookieScheme);
+        var user = session.Succeeded ? DevIdentityUsers.FindBySubject(session.Principal?.FindFirst(Claims.Subject)?.Value) : null;
+        if (user is null)
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Forbid(Errors.LoginRequired, "The user is not signed in.");
+            }
+
+            // Back to this same authorize request after the login form.
+            var parameters = context.Request.HasFormContentType ? (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)context.Request.Form : context.Request.Query;
+            var redirectUri = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = redirectUri }, [DevIdentityHost.CookieScheme]);
+        }
+
+        var identity = DevIdentityClaims.CreateIdentity(user);
+        identity.SetScopes(request.GetScopes());
+        identity.SetDestinations(DevIdentityClaims.GetDestinations);
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> ExchangeAsync(HttpContext context)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (!request.IsAuthorizationCodeGrantType())
+        {
+            return Forbid(Errors.UnsupportedGrantType, "Only the authorization code grant is supported.");
+        }
+
+        // OpenIddict has already validated the code, the client secret and the PKCE code_verifier.
+        var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var user = DevIdentityUsers.FindBySubject(result.Principal?.GetClaim(Claims.Subject));
+        if (result.Principal is null || user is null)
+        {
+            return Forbid(Errors.InvalidGrant, "The authorization code is no longer valid.");
+        }
+
+        var identity = new ClaimsIdentity(result.Principal.Claims, DevIdentityClaims.AuthenticationType, Claims.Name, Claims.Role);
+        identity.SetDestinations(DevIdentityClaims.GetDestinations);
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<IResult> EndSessionAsync(HttpContext context)
+    {
+        // Ends the IdP's own session, so the next sign-in shows the login form again.
+        await context.SignOutAsync(DevIdentityHost.CookieScheme);
+
+        // OpenIddict redirects to the validated post_logout_redirect_uri (with state), or to "/" when none was sent.
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var user = DevIdentityUsers.FindBySubject(result.Principal?.GetClaim(Claims.Subject));
+        if (user is null)
+        {
+            return Results.Challenge(ErrorProperties(Errors.InvalidToken, "The access token is not valid for a known user."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        return Results.Json(new Dictionary<string, object>
+        {
+            [Claims.Subject] = user.Subject,
+            [Claims.Name] = user.DisplayName,
+            [Claims.PreferredUsername] = user.Username,
+            [Claims.Email] = user.Email,
+            [DevIdentityClaims.Groups] = user.Groups,
+        });
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(ErrorProperties(error, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static AuthenticationProperties ErrorProperties(string error, string description) =>
+        new(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        });
+}

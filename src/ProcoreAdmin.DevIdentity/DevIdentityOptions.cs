@@ -1,0 +1,17 @@
+namespace ProcoreAdmin.DevIdentity;
+
+/// <summary>Settings for the in-process development identity provider.</summary>
+public sealed class DevIdentityOptions
+{
+    /// <summary>Base address to listen on (http, no path). Port 0 picks any free port; see <see cref="DevIdentityServer.Issuer"/>.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:5390";
+
+    /// <summary>Client id of the web app's confidential client.</summary>
+    public string ClientId { get; set; } = "procoreadmin-web";
+
+    /// <summary>Client secret of the web app's client. Generated per run by the web app; never committed.</summary>
+    public required string ClientSecret { get; set; }
+
+    /// <summary>The host environment of the calling app. Anything but Development makes <see cref="DevIdentityServer.StartAsync"/> throw.</summary>
+    public string EnvironmentName { get; set; } = "Development";
+}

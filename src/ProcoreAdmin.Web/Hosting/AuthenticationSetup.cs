@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace ProcoreAdmin.Web.Hosting;
+
+/// <summary>
+/// Staff sign-in: OIDC authorization code + PKCE with a cookie session, roles mapped from a configurable claim,
+/// and a fallback policy so every endpoint requires a signed-in staff member unless it opts out.
+/// </summary>
+public static class AuthenticationSetup
+{
+    public const string CookieName = ".ProcoreAdmin.Session";
+    public const string SecureCookieName = "__Host-ProcoreAdmin.Session";
+
+    public static WebApplicationBuilder AddStaffAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StaffAuthenticationOptions>()
+            .Bind(builder.Configuration.GetSection(StaffAuthenticationOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StaffAuthenticationOptions>, StaffAuthenticationOptionsValidator>();
+
+        var isDevelopment = builder.Environment.IsDevelopment();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                // __Host- needs Secure; plain http is only for the local development loop.
+                o.Cookie.Name = isDevelopment ? CookieName : SecureCookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = isDevelopment ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                o.SlidingExpiration = true;
+                o.AccessDeniedPath = "/account/access-denied";
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    // A plain 403 (rendered by the status page), not a redirect: scripts and the Hangfire dashboard see the truth.
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            })
+            .AddOpenIdConnect();
+
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<StaffAuthenticationOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.SessionIdleTimeout);
+
+        services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+            .Configure<IOptions<StaffAuthenticationOptions>, DevelopmentCompanions>((oidc, staffOptions, companions) =>
+            {
+                var staff = staffOptions.Value;
+                var devIdentity = string.IsNullOrWhiteSpace(staff.Authority) ? companions.DevIdentityClient : null;
+
+                oidc.Authority = devIdentity?.Authority ?? staff.Authority;
+                oidc.ClientId = devIdentity?.ClientId ?? staff.ClientId;
+                oidc.ClientSecret = devIdentity?.ClientSecret ?? staff.ClientSecret;
+                oidc.RequireHttpsMetadata = devIdentity is null && staff.RequireHttpsMetadata;
+                oidc.ResponseType = OpenIdConnectResponseType.Code;
+                oidc.UsePkce = true;
+                oidc.MapInboundClaims = false;
+                oidc.SaveTokens = true; // the id_token is the end-session hint
+                oidc.GetClaimsFromUserInfoEndpoint = false;
+                oidc.Scope.Clear();
+                foreach (var scope in staff.Scopes)
+                {
+                    oidc.Scope.Add(scope);
+                }
+
+                oidc.TokenValidationParameters.NameClaimType = staff.NameClaim;
+                oidc.TokenValidationParameters.RoleClaimType = StaffRoles.ClaimType;
+                oidc.SignedOutCallbackPath = "/signout-callback-oidc";
+                oidc.CorrelationCookie.Name = ".ProcoreAdmin.Correlation.";
+                oidc.NonceCookie.Name = ".ProcoreAdmin.Nonce.";
+                oidc.Events.OnTokenValidated = context =>
+                {
+                    MapRoles(context.Principal, staff);
+                    return Task.CompletedTask;
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffRoles.Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Viewer))
+            .AddPolicy(StaffRoles.Policies.Operate, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator))
+            .AddPolicy(StaffRoles.Policies.Administer, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(StaffRoles.Viewer).Build());
+
+        services.AddCascadingAuthenticationState();
+        return builder;
+    }
+
+    /// <summary>Adds app role claims for the IdP values in the configured role claim (JSON arrays included).</summary>
+    public static void MapRoles(ClaimsPrincipal? principal, StaffAuthenticationOptions staff)
+    {
+        if (principal?.Identity is not ClaimsIdentity identity)
+        {
+            return;
+        }
+
+        var idpValues = identity.FindAll(staff.RoleClaim).SelectMany(c => SplitClaimValue(c.Value));
+        foreach (var role in StaffRoles.Expand(staff.MapRoles(idpValues)))
+        {
+            identity.AddClaim(new Claim(StaffRoles.ClaimType, role));
+        }
+    }
+
+    private static IEnumerable<string> SplitClaimValue(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.StartsWith('['))
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<string[]>(trimmed) ?? [];
+        }
+
+        return [trimmed];
+    }
+
+    /// <summary>Sign-in, sign-out and the pages a signed-out visitor may see.</summary>
+    public static WebApplication MapStaffAccountEndpoints(this WebApplication app)
+    {
+        var account = app.MapGroup("/account").AllowAnonymous();
+        account.MapGet("/signin", (string? returnUrl) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }));
+
+        // A form POST with an antiforgery token ([FromForm] makes the antiforgery middleware validate it).
+        // Signing out of the OIDC scheme also ends the identity provider's session (end-session endpoint).
+        account.MapPost("/signout", ([FromForm] string? returnUrl) =>
+            Results.SignOut(
+                new AuthenticationProperties { RedirectUri = "/account/signed-out" },
+                [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+        return app;
+    }
+
+    private static string LocalOrRoot(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace ProcoreAdmin.Web.Hosting;
+
+/// <summary>
+/// Section <c>DataProtection</c>: where the key ring lives and what protects it at rest.
+/// The key ring protects sign-in cookies and antiforgery tokens, and (from the credential registry on) client secrets.
+/// </summary>
+public sealed class DataProtectionSettings
+{
+    public const string Section = "DataProtection";
+
+    /// <summary>Folder for the key ring, outside the database. Default: <c>App_Data/keys</c> under the content root.
+    /// Several instances must share it (a network share or a mounted volume).</summary>
+    public string? KeysPath { get; set; }
+
+    /// <summary>A PFX certificate that encrypts keys at rest. Required outside Development.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The PFX password: environment variable <c>DataProtection__CertificatePassword</c> or user secrets.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Older certificates that may still unwrap existing keys after a certificate rotation.</summary>
+    public List<string> PreviousCertificatePaths { get; set; } = [];
+}
+
+public sealed class DataProtectionSettingsValidator(IHostEnvironment environment) : IValidateOptions<DataProtectionSettings>
+{
+    public ValidateOptionsResult Validate(string? name, DataProtectionSettings options)
+    {
+        if (string.IsNullOrWhiteSpace(options.CertificatePath))
+        {
+            return environment.IsDevelopment()
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(
+                    $"DataProtection:CertificatePath is required in the {environment.EnvironmentName} environment: the key ring that protects " +
+                    "sign-in cookies and client secrets must be encrypted at rest. Point it at a PFX file and set DataProtection__CertificatePassword.");
+        }
+
+        if (!File.Exists(options.CertificatePath))
+        {
+            return ValidateOptionsResult.Fail(
+                $"DataProtection:CertificatePath '{options.CertificatePath}' does not exist. Without it the existing key ring cannot be read; " +
+                "restore the certificate rather than starting with a new key ring.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
+
+public static class DataProtectionSetup
+{
+    public const string ApplicationName = "ProcoreAdmin";
+
+    public static WebApplicationBuilder AddKeyRing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DataProtectionSettings>()
+            .Bind(builder.Configuration.GetSection(DataProtectionSettings.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DataProtectionSettings>, DataProtectionSettingsValidator>();
+
+        var settings = builder.Configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>() ?? new DataProtectionSettings();
+        var keysPath = string.IsNullOrWhiteSpace(settings.KeysPath)
+            ? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")
+            : Path.GetFullPath(settings.KeysPath, builder.Environment.ContentRootPath);
+
+        var dataProtection = builder.Services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+
+        if (!string.IsNullOrWhiteSpace(settings.CertificatePath) && File.Exists(settings.CertificatePath))
+        {
+            var current = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath, settings.CertificatePassword);
+            var previous = settings.PreviousCertificatePaths
+                .Where(File.Exists)
+                .Select(p => X509CertificateLoader.LoadPkcs12FromFile(p, settings.CertificatePassword))
+                .ToArray();
+            dataProtection.ProtectKeysWithCertificate(current).UnprotectKeysWithAnyCertificate([current, .. previous]);
+        }
+
+        return builder;
+    }
+}

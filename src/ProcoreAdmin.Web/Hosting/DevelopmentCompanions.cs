@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using ProcoreAdmin.DevIdentity;
+using ProcoreAdmin.ProcoreSimulator;
+
+namespace ProcoreAdmin.Web.Hosting;
+
+/// <summary>
+/// Section <c>DevelopmentCompanions</c>: the development identity provider and the Procore simulator that the
+/// one run command starts in-process. Both refuse to start outside Development.
+/// </summary>
+public sealed class DevelopmentCompanionsOptions
+{
+    public const string Section = "DevelopmentCompanions";
+
+    /// <summary>Start DevIdentity when no <c>Authentication:Oidc:Authority</c> is configured (Development only).</summary>
+    public bool DevIdentity { get; set; } = true;
+
+    public string DevIdentityUrl { get; set; } = "http://127.0.0.1:5390";
+
+    /// <summary>Start the Procore simulator (Development only).</summary>
+    public bool Simulator { get; set; } = true;
+
+    public string SimulatorUrl { get; set; } = "http://127.0.0.1:5380";
+
+    /// <summary>A seed file for the simulator; empty means the seed shipped with it.</summary>
+    public string? SimulatorSeedPath { get; set; }
+}
+
+/// <summary>The development OIDC client registration, known once DevIdentity is listening.</summary>
+public sealed record DevIdentityClient(string Authority, string ClientId, string ClientSecret);
+
+/// <summary>Starts and stops DevIdentity and the Procore simulator alongside the app, and prints how to sign in.</summary>
+public sealed partial class DevelopmentCompanions(
+    IHostEnvironment environment,
+    IOptions<DevelopmentCompanionsOptions> options,
+    IOptions<StaffAuthenticationOptions> staff,
+    IServer server,
+    ILogger<DevelopmentCompanions> logger) : IHostedLifecycleService, IAsyncDisposable
+{
+    private DevIdentityServer? _devIdentity;
+    private SimulatorHost? _simulator;
+
+    public DevIdentityClient? DevIdentityClient { get; private set; }
+
+    /// <summary>Where the simulator listens, when it runs.</summary>
+    public Uri? SimulatorAddress => _simulator?.BaseAddress;
+
+    public SimulatorHost? Simulator => _simulator;
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.DevIdentity && string.IsNullOrWhiteSpace(staff.Value.Authority))
+        {
+            // DevIdentity.StartAsync refuses any environment other than Development.
+            var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+            _devIdentity = await DevIdentityServer.StartAsync(
+                new DevIdentityOptions { Url = settings.DevIdentityUrl, ClientSecret = secret, EnvironmentName = environment.EnvironmentName },
+                cancellationToken);
+            DevIdentityClient = new DevIdentityClient(_devIdentity.Issuer.ToString(), "procoreadmin-web", secret);
+        }
+
+        if (settings.Simulator)
+        {
+            _simulator = await SimulatorHost.StartAsync(
+                new SimulatorHostOptions
+                {
+                    Url = settings.SimulatorUrl,
+                    SeedPath = string.IsNullOrWhiteSpace(settings.SimulatorSeedPath) ? null : settings.SimulatorSeedPath,
+                    EnvironmentName = environment.EnvironmentName,
+                },
+                cancellationToken);
+        }
+    }
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList() ?? [];
+        if (_devIdentity is not null && addresses.Count > 0)
+        {
+            await _devIdentity.RegisterClientRedirectsAsync(
+                addresses.Select(a => new Uri(a, "/signin-oidc")),
+                addresses.Select(a => new Uri(a, "/signout-callback-oidc")),
+                cancellationToken);
+        }
+
+        if (addresses.Count > 0)
+        {
+            LogBanner(addresses[0]);
+        }
+    }
+
+    private void LogBanner(Uri dashboard)
+    {
+        var lines = new List<string> { "", $"  ProcoreAdmin dashboard: {dashboard}" };
+        if (_devIdentity is not null)
+        {
+            lines.Add($"  Development sign-in (DevIdentity at {_devIdentity.Issuer}) — user / password:");
+            lines.AddRange(DevIdentityServer.SeededUsers.Select(u =>
+                $"    {u.Username,-10} / {u.Password,-6} {u.DisplayName} [{(u.Groups.Count == 0 ? "no role" : string.Join(", ", u.Groups))}]"));
+        }
+
+        if (_simulator is not null)
+        {
+            lines.Add($"  Procore simulator: {_simulator.BaseAddress}");
+        }
+
+        LogStartupBanner(logger, string.Join(Environment.NewLine, lines) + Environment.NewLine);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Banner}")]
+    private static partial void LogStartupBanner(ILogger logger, string banner);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_devIdentity is not null)
+        {
+            await _devIdentity.DisposeAsync();
+            _devIdentity = null;
+        }
+
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+            _simulator = null;
+        }
+    }
+}
+
+public static class DevelopmentCompanionsSetup
+{
+    /// <summary>Registers the companions. They start only in Development; elsewhere they are never constructed.</summary>
+    public static WebApplicationBuilder AddDevelopmentCompanions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DevelopmentCompanionsOptions>()
+            .Bind(builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section));
+        var settings = builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section).Get<DevelopmentCompanionsOptions>()
+                       ?? new DevelopmentCompanionsOptions();
+        if (!builder.Environment.IsDevelopment())
+        {
+            settings.DevIdentity = false;
+            settings.Simulator = false;
+            builder.Services.Configure<DevelopmentCompanionsOptions>(o => { o.DevIdentity = false; o.Simulator = false; });
+        }
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<DevelopmentCompanions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DevelopmentCompanions>());
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+using MudBlazor.Services;
+
+namespace ProcoreAdmin.Web.Hosting;
+
+/// <summary>Blazor Server with MudBlazor; circuit limits set explicitly; detailed errors only in Development.</summary>
+public static class UserInterfaceSetup
+{
+    public static WebApplicationBuilder AddUserInterface(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents(o =>
+            {
+                o.DetailedErrors = development;
+                o.DisconnectedCircuitMaxRetained = 100;
+                o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+                o.JSInteropDefaultCallTimeout = TimeSpan.FromMinutes(1);
+                o.MaxBufferedUnacknowledgedRenderBatches = 10;
+            })
+            .AddHubOptions(o =>
+            {
+                o.MaximumReceiveMessageSize = 64 * 1024;
+                o.EnableDetailedErrors = development;
+            });
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CurrentStaff>();
+        builder.Services.AddScoped<BrowserTimeZone>();
+        return builder;
+    }
+
+    public static WebApplication UseErrorPages(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        return app;
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+
+namespace ProcoreAdmin.BrowserTests;
+
+[Collection(BrowserCollection.Name)]
+public sealed class SignInTests(BrowserFixture fixture)
+{
+    [Theory]
+    [InlineData("admin", "Ada Admin", "Admin")]
+    [InlineData("operator", "Otto Operator", "Operator")]
+    [InlineData("viewer", "Vera Viewer", "Viewer")]
+    public async Task SignIn_ThroughDevIdentity_ShowsTheShellWithNameAndRole(string username, string name, string role)
+    {
+        var page = await fixture.NewPageAsync();
+
+        await page.SignInAsync(username);
+        await page.WaitForCircuitAsync();
+
+        Assert.Equal(fixture.BaseAddress.Authority, new Uri(page.Url).Authority);
+        Assert.Equal(name, (await page.Locator("#user-name").InnerTextAsync()).Trim());
+        Assert.Equal(role, (await page.Locator("#user-role").InnerTextAsync()).Trim());
+        var sections = await page.Locator("[data-nav]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.nav)");
+        Assert.Contains("credentials", sections);
+        Assert.Equal(role == "Admin", sections.Contains("hangfire"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SignOut_EndsTheAppAndIdentityProviderSessions()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync("viewer", "/companies");
+        await page.WaitForCircuitAsync();
+        Assert.EndsWith("/companies", page.Url);
+
+        await page.Locator("#signout").ClickAsync();
+        await page.WaitForURLAsync("**/account/signed-out");
+
+        // The identity provider's session ended too: signing in again asks for the password.
+        await page.Locator("#signin-again").ClickAsync();
+        await page.Locator("input[name=username]").WaitForAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAnAppRole_ShowsAccessDenied()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync("outsider");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Access denied");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Operator_RunsHousekeepingNow_AndSeesTheRunRecorded()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync("operator", "/maintenance");
+        await page.WaitForCircuitAsync();
+
+        await page.Locator("#run-housekeeping").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Housekeeping queued");
+
+        // The job runs in the background: refresh until its run shows up (a wait for a condition, bounded).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await page.Locator("#job-runs").CountAsync() == 0 && DateTime.UtcNow < deadline)
+        {
+            await page.GetByLabel("Refresh job runs").ClickAsync();
+            await page.WaitForTimeoutAsync(250);
+        }
+
+        await Assertions.Expect(page.Locator("#job-runs")).ToContainTextAsync("prune-job-history");
+        await Assertions.Expect(page.Locator("#job-runs")).ToContainTextAsync("manual:dev-operator");
+        await page.Context.CloseAsync();
+    }
+}
