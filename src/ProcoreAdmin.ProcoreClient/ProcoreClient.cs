@@ -573,8 +573,14 @@ public sealed class ProcoreClient : IProcoreClient
             {
                 message = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException
-                                       || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                linked.Dispose();
+                timeout.Dispose();
+                ct.ThrowIfCancellationRequested(); // surface the caller's own token
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 linked.Dispose();
                 timeout.Dispose();
