@@ -10,6 +10,8 @@ namespace ProcoreAdmin.ProcoreClient.Internal;
 /// </summary>
 internal sealed class RateLimitTracker
 {
+    private static readonly TimeSpan ClockAgreement = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<(string CredentialKey, long CompanyId), Bucket> _buckets = new();
     private readonly ConcurrentDictionary<string, RateLimitSnapshot> _latest = new(StringComparer.Ordinal);
 
@@ -96,8 +98,12 @@ internal sealed class RateLimitTracker
         {
             var resetUtc = DateTimeOffset.FromUnixTimeSeconds(resetSeconds);
 
-            // Procore says: compare Reset with the response's Date. Doing so makes the wait immune to clock skew.
-            resetAt = headers.Date is { } serverNow ? now + (resetUtc - serverNow) : resetUtc;
+            // Procore says: compare Reset with the response's Date, which makes the wait immune to clock skew. Date has
+            // whole-second precision, though, so when our clock agrees with the server's (within that precision) the
+            // local clock is used directly: it avoids overshooting every 1-second spike window by up to a second.
+            resetAt = headers.Date is { } serverNow && (serverNow - now).Duration() > ClockAgreement
+                ? now + (resetUtc - serverNow)
+                : resetUtc;
         }
 
         return new RateLimitSnapshot(limit, remaining, resetAt, now, companyId);

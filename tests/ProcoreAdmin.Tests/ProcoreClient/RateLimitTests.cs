@@ -82,6 +82,24 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task RateLimit_ClocksAgree_SubSecondPrecisionKept()
+    {
+        using var h = new ClientHarness();
+        h.Time.Advance(TimeSpan.FromMilliseconds(300)); // 12:00:00.300; Date says 12:00:00, Reset is 12:00:01
+        var calls = 0;
+        h.Stub.OnApi = (_, _) => Task.FromResult(Interlocked.Increment(ref calls) == 1
+            ? StubProcore.Text(HttpStatusCode.TooManyRequests, SurpassedText, "text/plain",
+                ("X-Rate-Limit-Remaining", "0"),
+                ("X-Rate-Limit-Reset", StubProcore.Unix(TestTime.Epoch.AddSeconds(1))),
+                ("Date", TestTime.Epoch.ToString("r")))
+            : Ok(h.Time, 24, TimeSpan.FromSeconds(10)));
+
+        var (_, waits) = await h.Time.RunUntilCompleteAsync(h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(700), Assert.Single(waits));
+    }
+
+    [Fact]
     public async Task RateLimit_RemainingZero_PausesUntilResetInsteadOfEarning429()
     {
         using var h = new ClientHarness();
