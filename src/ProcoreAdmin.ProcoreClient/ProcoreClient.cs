@@ -1,0 +1,958 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ProcoreAdmin.ProcoreClient.Internal;
+
+namespace ProcoreAdmin.ProcoreClient;
+
+/// <summary>
+/// The typed Procore client. One instance (singleton) per application: it owns the token cache and the rate-limit
+/// state. Retries, waits and token refreshes are an explicit loop in <see cref="SendAsync"/>:
+/// <list type="bullet">
+/// <item>pacing: when the bucket (credential + company) reported Remaining = 0, wait until its reset;</item>
+/// <item>401 on an API call: drop the token, fetch one new token (single flight) and retry once;</item>
+/// <item>429: wait for X-Rate-Limit-Reset / Retry-After (capped, jittered, bounded count) — idempotent requests only;</item>
+/// <item>502/503/504, timeouts, transport errors: bounded jittered back-off (Retry-After honoured) — idempotent requests only;</item>
+/// <item>everything else fails at once with <see cref="ProcoreApiException"/>. POSTs (revoke) are never retried.</item>
+/// </list>
+/// </summary>
+public sealed class ProcoreClient : IProcoreClient
+{
+    /// <summary>Name of the <see cref="IHttpClientFactory"/> client (tests replace its primary handler).</summary>
+    public const string HttpClientName = "ProcoreAdmin.ProcoreClient";
+
+    private const string CompanyHeader = "Procore-Company-Id";
+    private const int MaxErrorBodyChars = 64 * 1024;
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly ProcoreClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProcoreClient> _logger;
+    private readonly TokenCache _tokens;
+    private readonly RateLimitTracker _rateLimits = new();
+
+    public ProcoreClient(IHttpClientFactory httpClientFactory, IOptions<ProcoreClientOptions> options, TimeProvider timeProvider,
+        ILogger<ProcoreClient> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _time = timeProvider;
+        _logger = logger;
+        _tokens = new TokenCache(timeProvider);
+    }
+
+    // ------------------------------------------------------------------ typed calls
+
+    public async Task<ProcoreMe> GetMeAsync(ProcoreCredential credential, long companyId, CancellationToken ct = default,
+        IProgress<ProcoreProgress>? progress = null)
+    {
+        var target = Target("rest/v1.0/me", ("company_id", Id(companyId)));
+        using var response = await SendAsync(ApiPlan(credential, companyId, target, progress), ct).ConfigureAwait(false);
+        return await ReadJsonAsync(response, ProcoreJsonContext.Default.ProcoreMe).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ProcoreCompany>> GetCompaniesAsync(ProcoreCredential credential, long companyId,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        var all = new List<ProcoreCompany>();
+        var page = 1;
+        for (var fetched = 0; fetched < _options.MaxPages; fetched++)
+        {
+            var target = Target("rest/v1.0/companies", ("page", Id(page)), ("per_page", Id(_options.DefaultPerPage)));
+            var result = await GetPageAsync(credential, companyId, target, page, _options.DefaultPerPage,
+                ProcoreJsonContext.Default.ListProcoreCompany, progress, ct).ConfigureAwait(false);
+            all.AddRange(result.Items);
+            if (!TryAdvance(result, ref page))
+            {
+                break;
+            }
+        }
+
+        return all;
+    }
+
+    public Task<ProcorePage<ProcoreProject>> GetProjectsPageAsync(ProcoreCredential credential, long companyId, ProjectQuery query,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidatePaging(query.Page, query.PerPage, query.Version == ProjectsApiVersion.V1_1 ? 300 : 1000);
+        return GetPageAsync(credential, companyId, ProjectsTarget(companyId, query, query.Page), query.Page, query.PerPage,
+            ProcoreJsonContext.Default.ListProcoreProject, progress, ct);
+    }
+
+    public async IAsyncEnumerable<ProcoreProject> GetAllProjectsAsync(ProcoreCredential credential, long companyId, ProjectQuery query,
+        IProgress<ProcoreProgress>? progress = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidatePaging(query.Page, query.PerPage, query.Version == ProjectsApiVersion.V1_1 ? 300 : 1000);
+        var page = query.Page;
+        long itemsFetched = 0;
+        for (var pagesFetched = 1; pagesFetched <= _options.MaxPages; pagesFetched++)
+        {
+            var result = await GetPageAsync(credential, companyId, ProjectsTarget(companyId, query, page), page, query.PerPage,
+                ProcoreJsonContext.Default.ListProcoreProject, progress, ct).ConfigureAwait(false);
+            itemsFetched += result.Items.Count;
+            progress?.Report(new ProcoreProgress(ProcoreProgressKind.PageFetched,
+                result.Total is { } total
+                    ? $"Fetched page {page}: {itemsFetched} of {total} projects"
+                    : $"Fetched page {page}: {itemsFetched} projects")
+            {
+                PagesFetched = pagesFetched,
+                ItemsFetched = itemsFetched,
+                Total = result.Total,
+            });
+
+            foreach (var project in result.Items)
+            {
+                yield return project;
+            }
+
+            if (!TryAdvance(result, ref page))
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async Task<ProcoreProject> GetProjectAsync(ProcoreCredential credential, long companyId, long projectId,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(projectId);
+        var target = Target($"rest/v1.0/projects/{Id(projectId)}", ("company_id", Id(companyId)));
+        using var response = await SendAsync(ApiPlan(credential, companyId, target, progress), ct).ConfigureAwait(false);
+        return await ReadJsonAsync(response, ProcoreJsonContext.Default.ProcoreProject).ConfigureAwait(false);
+    }
+
+    public Task<ProcorePage<ProcoreCompanyUser>> GetCompanyUsersPageAsync(ProcoreCredential credential, long companyId, PageQuery query,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidatePaging(query.Page, query.PerPage, 1000);
+        var target = Target($"rest/v1.0/companies/{Id(companyId)}/users", ("page", Id(query.Page)), ("per_page", Id(query.PerPage)));
+        return GetPageAsync(credential, companyId, target, query.Page, query.PerPage,
+            ProcoreJsonContext.Default.ListProcoreCompanyUser, progress, ct);
+    }
+
+    public Task<ProcorePage<ProcoreOffice>> GetOfficesPageAsync(ProcoreCredential credential, long companyId, PageQuery query,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ValidatePaging(query.Page, query.PerPage, 1000);
+        var target = Target("rest/v1.0/offices", ("company_id", Id(companyId)), ("page", Id(query.Page)), ("per_page", Id(query.PerPage)));
+        return GetPageAsync(credential, companyId, target, query.Page, query.PerPage,
+            ProcoreJsonContext.Default.ListProcoreOffice, progress, ct);
+    }
+
+    // ------------------------------------------------------------------ console
+
+    public async Task<ProcoreRawResponse> SendRawAsync(ProcoreCredential credential, ProcoreRawRequest request,
+        CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(request);
+        RelativeTarget target;
+        try
+        {
+            target = RequestGuard.ParseConsolePath(request.PathAndQuery);
+        }
+        catch (ProcoreApiException ex)
+        {
+            _logger.RequestRefused(credential.Key, ex.Message);
+            throw;
+        }
+
+        var started = _time.GetTimestamp();
+        var sentAt = _time.GetUtcNow();
+        var plan = ApiPlan(credential, request.CompanyId, target, progress, requireCompany: !request.OmitCompanyHeader) with
+        {
+            SendCompanyHeader = !request.OmitCompanyHeader,
+            Idempotent = false,
+            ReturnErrorResponses = true,
+        };
+        using var response = await SendAsync(plan, ct).ConfigureAwait(false);
+        var (body, truncated) = await ReadTextAsync(response, _options.MaxRawBodyChars).ConfigureAwait(false);
+        var roundTrip = _time.GetElapsedTime(response.SendStarted);
+
+        var http = response.Message;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var header in http.Headers)
+        {
+            headers.Add(new(header.Key, string.Join(", ", header.Value)));
+        }
+
+        foreach (var header in http.Content.Headers)
+        {
+            headers.Add(new(header.Key, string.Join(", ", header.Value)));
+        }
+
+        return new ProcoreRawResponse
+        {
+            StatusCode = (int)http.StatusCode,
+            ReasonPhrase = http.ReasonPhrase,
+            Method = "GET",
+            RequestUrl = response.Url,
+            RequestHeaders = response.RequestHeaders,
+            ResponseHeaders = headers,
+            ContentType = http.Content.Headers.ContentType?.ToString(),
+            Body = body,
+            BodyTruncated = truncated,
+            TokenAcquisitionTime = response.TokenTime,
+            TokenFromCache = response.TokenFromCache,
+            RoundTripTime = roundTrip,
+            TotalTime = _time.GetElapsedTime(started),
+            RequestId = response.RequestId,
+            RateLimit = response.RateLimit,
+            CompanyHeaderSent = plan.SendCompanyHeader,
+            Attempts = response.Attempts,
+            SentAt = sentAt,
+        };
+    }
+
+    // ------------------------------------------------------------------ tokens
+
+    public async Task<TokenCheckResult> AcquireTokenAsync(ProcoreCredential credential, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var hosts = ResolveHosts(credential);
+        var fingerprint = TokenCache.FingerprintOf(credential, hosts);
+        var (token, _) = await _tokens.GetAsync(credential, fingerprint, forceRefresh: true,
+            _ => FetchTokenAsync(credential, hosts), ct).ConfigureAwait(false);
+        return new TokenCheckResult(credential.Environment, hosts.LoginBaseUrl.Host, token.AcquiredAt, token.ExpiresAt,
+            token.RefreshAt, token.ExpiresAt - token.AcquiredAt, token.FetchDuration, token.TokenType);
+    }
+
+    public async Task RevokeAsync(ProcoreCredential credential, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var hosts = ResolveHosts(credential);
+
+        // Evict first, so that no request goes out with this token once revocation has started.
+        var token = _tokens.Forget(credential.Key);
+        _logger.TokensForgotten(credential.Key, token is not null);
+        if (token is null || token.Fingerprint != TokenCache.FingerprintOf(credential, hosts))
+        {
+            // No token, or one minted for other hosts / another client id: never send this secret elsewhere.
+            _logger.RevokeSkipped(credential.Key);
+            return;
+        }
+
+        var secret = await GetSecretAsync(credential, ct).ConfigureAwait(false);
+        var url = RequestGuard.Combine(hosts.LoginBaseUrl, new RelativeTarget("oauth/revoke", []));
+        var plan = new RequestPlan(credential, hosts, HttpMethod.Post, url, "POST oauth/revoke")
+        {
+            Content = () => new FormUrlEncodedContent(
+            [
+                new("token", token.Value),
+                new("client_id", credential.ClientId),
+                new("client_secret", secret),
+            ]),
+        };
+        using var response = await SendAsync(plan, ct).ConfigureAwait(false);
+        _logger.TokenRevoked(credential.Key);
+    }
+
+    public void ForgetTokens(string credentialKey)
+    {
+        ArgumentNullException.ThrowIfNull(credentialKey);
+        var previous = _tokens.Forget(credentialKey);
+        _logger.TokensForgotten(credentialKey, previous is not null);
+    }
+
+    public RateLimitSnapshot? GetRateLimitSnapshot(string credentialKey)
+    {
+        ArgumentNullException.ThrowIfNull(credentialKey);
+        return _rateLimits.Latest(credentialKey);
+    }
+
+    private async Task<CachedToken> FetchTokenAsync(ProcoreCredential credential, ProcoreHosts hosts)
+    {
+        // Runs detached from any one caller (single flight); bounded by the per-attempt timeout and retry counts.
+        _logger.TokenRequesting(credential.Key, credential.Environment, hosts.LoginBaseUrl.Host);
+        var secret = await GetSecretAsync(credential, CancellationToken.None).ConfigureAwait(false);
+        var url = RequestGuard.Combine(hosts.LoginBaseUrl, new RelativeTarget("oauth/token", []));
+        var started = _time.GetTimestamp();
+        var requestedAt = _time.GetUtcNow();
+        var plan = new RequestPlan(credential, hosts, HttpMethod.Post, url, "POST oauth/token")
+        {
+            Content = () => new FormUrlEncodedContent(
+            [
+                new("grant_type", "client_credentials"),
+                new("client_id", credential.ClientId),
+                new("client_secret", secret),
+            ]),
+            Idempotent = true, // the token request is the one POST that may be retried
+            TokenEndpoint = true,
+        };
+
+        try
+        {
+            using var response = await SendAsync(plan, CancellationToken.None).ConfigureAwait(false);
+            var body = await ReadJsonAsync(response, ProcoreJsonContext.Default.TokenResponse).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(body.AccessToken) || body.ExpiresIn is not > 0)
+            {
+                throw new ProcoreApiException(ProcoreErrorKind.MalformedResponse,
+                    "Procore's token response had no access_token or no positive expires_in.")
+                {
+                    StatusCode = (int)response.Message.StatusCode,
+                    RequestId = response.RequestId,
+                    Operation = plan.Operation,
+                };
+            }
+
+            // Lifetime comes from the response, measured from when we sent the request (conservative, local clock).
+            var lifetime = TimeSpan.FromSeconds(body.ExpiresIn.Value);
+            var skew = TimeSpan.FromTicks(Math.Min(_options.TokenRefreshSkew.Ticks,
+                (long)(lifetime.Ticks * _options.MaxTokenRefreshSkewFraction)));
+            var elapsed = _time.GetElapsedTime(started);
+            var token = new CachedToken(body.AccessToken, body.TokenType, TokenCache.FingerprintOf(credential, hosts),
+                requestedAt, requestedAt + lifetime, requestedAt + lifetime - skew, elapsed);
+            _logger.TokenAcquired(credential.Key, body.ExpiresIn.Value, token.RefreshAt, (long)elapsed.TotalMilliseconds);
+            return token;
+        }
+        catch (ProcoreApiException ex)
+        {
+            _logger.TokenRequestFailed(credential.Key, ex.Kind, ex.StatusCode);
+            throw;
+        }
+    }
+
+    private static async Task<string> GetSecretAsync(ProcoreCredential credential, CancellationToken ct)
+    {
+        string secret;
+        try
+        {
+            secret = await credential.SecretProvider(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not ProcoreApiException)
+        {
+            throw new ProcoreApiException(ProcoreErrorKind.SecretUnavailable,
+                $"The client secret of credential '{credential.Key}' could not be read.", ex);
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new ProcoreApiException(ProcoreErrorKind.SecretUnavailable,
+                $"The client secret of credential '{credential.Key}' is empty.");
+        }
+
+        return secret;
+    }
+
+    // ------------------------------------------------------------------ paging
+
+    private async Task<ProcorePage<T>> GetPageAsync<T>(ProcoreCredential credential, long companyId, RelativeTarget target,
+        int page, int perPage, JsonTypeInfo<List<T>> typeInfo, IProgress<ProcoreProgress>? progress, CancellationToken ct)
+    {
+        using var response = await SendAsync(ApiPlan(credential, companyId, target, progress), ct).ConfigureAwait(false);
+        var items = await ReadJsonAsync(response, typeInfo).ConfigureAwait(false);
+        var headers = response.Message.Headers;
+        var total = PagingHeaders.ReadLong(headers, "Total");
+        var perPageUsed = (int)Math.Clamp(PagingHeaders.ReadLong(headers, "Per-Page") ?? perPage, 1, int.MaxValue);
+        var link = PagingHeaders.ReadLink(headers);
+
+        bool hasNext;
+        if (items.Count == 0)
+        {
+            hasNext = false; // a page past the end is 200 [] — stop
+        }
+        else if (link.Present)
+        {
+            hasNext = link.HasNext;
+        }
+        else if (total is { } t)
+        {
+            hasNext = (long)page * perPageUsed < t;
+        }
+        else
+        {
+            hasNext = items.Count >= perPageUsed;
+        }
+
+        var lastPage = link.LastPage
+                       ?? (total is { } all ? (int)Math.Min(int.MaxValue, Math.Max(1, (all + perPageUsed - 1) / perPageUsed)) : null);
+        return new ProcorePage<T>(items, page, perPageUsed, total)
+        {
+            HasNextPage = hasNext,
+            NextPage = hasNext ? link.NextPage ?? page + 1 : null,
+            LastPage = lastPage,
+            RateLimit = response.RateLimit,
+            RequestId = response.RequestId,
+        };
+    }
+
+    private static bool TryAdvance<T>(ProcorePage<T> result, ref int page)
+    {
+        if (!result.HasNextPage || result.NextPage is not { } next || next <= page)
+        {
+            return false;
+        }
+
+        page = next;
+        return true;
+    }
+
+    private static RelativeTarget ProjectsTarget(long companyId, ProjectQuery query, int page)
+    {
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("company_id", Id(companyId)),
+            new("page", Id(page)),
+            new("per_page", Id(query.PerPage)),
+        };
+        if (query.Status is { } status)
+        {
+            parameters.Add(new("filters[by_status]", status.ToString()));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Name))
+        {
+            parameters.Add(new("filters[name]", query.Name.Trim()));
+        }
+
+        if (query.Sort is { } sort)
+        {
+            parameters.Add(new("sort", sort switch
+            {
+                ProjectSort.Name => "name",
+                ProjectSort.NameDescending => "-name",
+                ProjectSort.DisplayName => "display_name",
+                ProjectSort.DisplayNameDescending => "-display_name",
+                _ => throw new ArgumentOutOfRangeException(nameof(query), sort, "Unknown sort."),
+            }));
+        }
+
+        var version = query.Version switch
+        {
+            ProjectsApiVersion.V1_0 => "v1.0",
+            ProjectsApiVersion.V1_1 => "v1.1",
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Version, "Unknown projects API version."),
+        };
+        return new RelativeTarget($"rest/{version}/projects", parameters);
+    }
+
+    private static void ValidatePaging(int page, int perPage, int maxPerPage)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perPage, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(perPage, maxPerPage);
+    }
+
+    // ------------------------------------------------------------------ the request loop
+
+    private sealed record RequestPlan(ProcoreCredential Credential, ProcoreHosts Hosts, HttpMethod Method, Uri Url, string Operation)
+    {
+        public long CompanyId { get; init; }
+
+        public bool SendCompanyHeader { get; init; }
+
+        /// <summary>Send a bearer token (API calls), with pacing and the one-time 401 refresh.</summary>
+        public bool UseToken { get; init; }
+
+        public Func<HttpContent>? Content { get; init; }
+
+        /// <summary>May be retried after 429/502/503/504, timeouts and transport errors.</summary>
+        public bool Idempotent { get; init; }
+
+        /// <summary>Return non-success responses instead of throwing (API console).</summary>
+        public bool ReturnErrorResponses { get; init; }
+
+        public bool TokenEndpoint { get; init; }
+
+        public IProgress<ProcoreProgress>? Progress { get; init; }
+    }
+
+    private RequestPlan ApiPlan(ProcoreCredential credential, long companyId, RelativeTarget target, IProgress<ProcoreProgress>? progress,
+        bool requireCompany = true)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        if (requireCompany)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(companyId);
+        }
+
+        var hosts = ResolveHosts(credential);
+        var url = RequestGuard.Combine(hosts.ApiBaseUrl, target);
+        return new RequestPlan(credential, hosts, HttpMethod.Get, url, "GET " + target.Path)
+        {
+            CompanyId = companyId,
+            SendCompanyHeader = true,
+            UseToken = true,
+            Idempotent = true,
+            Progress = progress,
+        };
+    }
+
+    private ProcoreHosts ResolveHosts(ProcoreCredential credential)
+    {
+        if (credential.Environment == ProcoreEnvironment.Custom && !_options.AllowCustomEnvironment)
+        {
+            _logger.RequestRefused(credential.Key, "custom environment disabled");
+            throw new ProcoreApiException(ProcoreErrorKind.RequestNotAllowed,
+                "Request refused before sending: custom Procore environments are disabled.");
+        }
+
+        try
+        {
+            return credential.Hosts;
+        }
+        catch (ArgumentException ex)
+        {
+            _logger.RequestRefused(credential.Key, "invalid custom base URL");
+            throw new ProcoreApiException(ProcoreErrorKind.RequestNotAllowed, "Request refused before sending: " + ex.Message);
+        }
+    }
+
+    private async Task<ResponseLease> SendAsync(RequestPlan plan, CancellationToken ct)
+    {
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var key = plan.Credential.Key;
+        var fingerprint = plan.UseToken ? TokenCache.FingerprintOf(plan.Credential, plan.Hosts) : null;
+        var attempts = 0;
+        var transientRetries = 0;
+        var rateLimitRetries = 0;
+        var tokenRetried = false;
+        var tokenTime = TimeSpan.Zero;
+        var tokenFromCache = true;
+
+        // Defence in depth: the URL was built from an allow-listed relative path; check again that it is on the right host.
+        RequestGuard.EnsureWithin(plan.UseToken ? plan.Hosts.ApiBaseUrl : plan.Hosts.LoginBaseUrl, plan.Url);
+
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+
+            CachedToken? token = null;
+            if (plan.UseToken)
+            {
+                var tokenStarted = _time.GetTimestamp();
+                (token, var fromCache) = await _tokens.GetAsync(plan.Credential, fingerprint!, forceRefresh: false,
+                    _ => FetchTokenAsync(plan.Credential, plan.Hosts), ct).ConfigureAwait(false);
+                tokenTime += _time.GetElapsedTime(tokenStarted);
+                tokenFromCache &= fromCache;
+                await PaceAsync(key, plan.CompanyId, plan.Progress, ct).ConfigureAwait(false);
+            }
+
+            attempts++;
+            var requestHeaders = new List<KeyValuePair<string, string>>(4);
+            using var request = new HttpRequestMessage(plan.Method, plan.Url);
+            request.Headers.TryAddWithoutValidation("Accept", "application/json");
+            request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+            requestHeaders.Add(new("Accept", "application/json"));
+            requestHeaders.Add(new("User-Agent", _options.UserAgent));
+            if (token is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value);
+                requestHeaders.Add(new("Authorization", "Bearer [redacted]"));
+            }
+
+            if (plan.SendCompanyHeader)
+            {
+                var companyId = Id(plan.CompanyId);
+                request.Headers.TryAddWithoutValidation(CompanyHeader, companyId);
+                requestHeaders.Add(new(CompanyHeader, companyId));
+            }
+
+            if (plan.Content is not null)
+            {
+                request.Content = plan.Content();
+            }
+
+            var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            var sendStarted = _time.GetTimestamp();
+            HttpResponseMessage message;
+            try
+            {
+                message = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                linked.Dispose();
+                timeout.Dispose();
+                ct.ThrowIfCancellationRequested(); // surface the caller's own token
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                linked.Dispose();
+                timeout.Dispose();
+                var kind = ex is OperationCanceledException ? ProcoreErrorKind.Timeout : ProcoreErrorKind.Unreachable;
+                if (plan.Idempotent && transientRetries < _options.MaxTransientRetries)
+                {
+                    transientRetries++;
+                    var delay = Backoff(transientRetries);
+                    _logger.TransientRetry(plan.Operation, kind.ToString(), transientRetries, (long)delay.TotalMilliseconds);
+                    await WaitAsync(ProcoreProgressKind.WaitingToRetry, delay, null, transientRetries, plan.Progress, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                _logger.RequestFailed(plan.Operation, kind, null, null);
+                throw new ProcoreApiException(kind, kind == ProcoreErrorKind.Timeout
+                    ? $"Procore did not answer {plan.Operation} within {_options.RequestTimeout.TotalSeconds:0.#} s."
+                    : $"Procore could not be reached for {plan.Operation} ({plan.Url.Host}): {Describe(ex)}", ex)
+                {
+                    Operation = plan.Operation,
+                    RateLimit = plan.UseToken ? _rateLimits.Latest(key) : null,
+                };
+            }
+
+            var now = _time.GetUtcNow();
+            var snapshot = RateLimitTracker.Parse(message.Headers, now, plan.SendCompanyHeader ? plan.CompanyId : null);
+            if (snapshot is not null && plan.UseToken)
+            {
+                _rateLimits.Record(key, plan.CompanyId, snapshot);
+            }
+
+            var lease = new ResponseLease(message, timeout, linked, ct, plan.Url, requestHeaders, sendStarted)
+            {
+                RateLimit = snapshot,
+                RequestId = RequestIdOf(message),
+                Attempts = attempts,
+                TokenTime = tokenTime,
+                TokenFromCache = tokenFromCache,
+                Operation = plan.Operation,
+            };
+
+            var status = (int)message.StatusCode;
+            if (message.IsSuccessStatusCode)
+            {
+                return lease;
+            }
+
+            if (status == 401 && token is not null && !tokenRetried)
+            {
+                tokenRetried = true;
+                lease.Dispose();
+                _tokens.Invalidate(key, token);
+                _logger.TokenRejectedRetrying(key, plan.Operation);
+                continue;
+            }
+
+            if (plan.ReturnErrorResponses)
+            {
+                return lease;
+            }
+
+            using (lease)
+            {
+                var retryAfter = RateLimitTracker.ParseRetryAfter(message.Headers, now);
+                TimeSpan? wait = null;
+                ProcoreProgressKind waitKind = ProcoreProgressKind.WaitingToRetry;
+                if (status == 429 && plan.Idempotent && rateLimitRetries < _options.MaxRateLimitRetries)
+                {
+                    rateLimitRetries++;
+                    var untilReset = snapshot?.ResetAt is { } reset && reset > now ? reset - now : TimeSpan.Zero;
+                    var stated = retryAfter is { } ra && ra > untilReset ? ra : untilReset;
+                    wait = stated > TimeSpan.Zero ? stated : Backoff(rateLimitRetries);
+                    waitKind = ProcoreProgressKind.WaitingForRateLimit;
+                }
+                else if (status is 502 or 503 or 504 && plan.Idempotent && transientRetries < _options.MaxTransientRetries)
+                {
+                    transientRetries++;
+                    wait = retryAfter ?? Backoff(transientRetries);
+                    waitKind = retryAfter is not null && status == 503
+                        ? ProcoreProgressKind.WaitingForRateLimit
+                        : ProcoreProgressKind.WaitingToRetry;
+                }
+
+                if (wait is { } w && w <= _options.MaxRateLimitWait)
+                {
+                    if (plan.UseToken && waitKind == ProcoreProgressKind.WaitingForRateLimit)
+                    {
+                        // Everyone in the bucket holds off until then, not just this caller.
+                        _rateLimits.Block(key, plan.CompanyId, now + w);
+                    }
+
+                    var total = waitKind == ProcoreProgressKind.WaitingForRateLimit ? w + Jitter() : w;
+                    var attempt = waitKind == ProcoreProgressKind.WaitingForRateLimit && status == 429 ? rateLimitRetries : transientRetries;
+                    if (status == 429 || waitKind == ProcoreProgressKind.WaitingForRateLimit)
+                    {
+                        _logger.RateLimitedWaiting(status, plan.Operation, key, plan.CompanyId, (long)total.TotalMilliseconds, attempt);
+                    }
+                    else
+                    {
+                        _logger.TransientRetry(plan.Operation, status.ToString(CultureInfo.InvariantCulture), attempt, (long)total.TotalMilliseconds);
+                    }
+
+                    await WaitAsync(waitKind, total, status, attempt, plan.Progress, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (wait is { } tooLong)
+                {
+                    _logger.RateLimitWaitTooLong(key, plan.CompanyId, (long)tooLong.TotalMilliseconds, (long)_options.MaxRateLimitWait.TotalMilliseconds);
+                }
+
+                throw await CreateHttpExceptionAsync(lease, plan, wait ?? retryAfter, attempts).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PaceAsync(string credentialKey, long companyId, IProgress<ProcoreProgress>? progress, CancellationToken ct)
+    {
+        if (!_options.PaceOnRemainingZero)
+        {
+            return;
+        }
+
+        // Each round waits a positive time, so this cannot spin; the count bound is belt and braces.
+        for (var round = 1; round <= 100; round++)
+        {
+            var wait = _rateLimits.TryReserve(credentialKey, companyId, _time.GetUtcNow());
+            if (wait is not { } w || w <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            if (w > _options.MaxRateLimitWait)
+            {
+                _logger.RateLimitWaitTooLong(credentialKey, companyId, (long)w.TotalMilliseconds, (long)_options.MaxRateLimitWait.TotalMilliseconds);
+                throw new ProcoreApiException(ProcoreErrorKind.RateLimited,
+                    $"Procore's rate limit for this credential and company is used up; it resets in {Seconds(w)} s, " +
+                    $"longer than the {Seconds(_options.MaxRateLimitWait)} s this client waits.")
+                {
+                    RetryAfter = w,
+                    RateLimit = _rateLimits.Latest(credentialKey),
+                    StatusCode = 429,
+                };
+            }
+
+            var total = w + Jitter();
+            _logger.Pacing(credentialKey, companyId, (long)total.TotalMilliseconds);
+            await WaitAsync(ProcoreProgressKind.WaitingForRateLimit, total, null, round, progress, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitAsync(ProcoreProgressKind kind, TimeSpan wait, int? status, int attempt,
+        IProgress<ProcoreProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new ProcoreProgress(kind, kind == ProcoreProgressKind.WaitingForRateLimit
+            ? $"Waiting for rate limit, {Seconds(wait)} s"
+            : $"Procore is unavailable; retrying in {Seconds(wait)} s")
+        {
+            Wait = wait,
+            Until = _time.GetUtcNow() + wait,
+            StatusCode = status,
+            Attempt = attempt,
+        });
+        await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        // Exponential with "equal jitter": half fixed, half random, capped.
+        var exp = Math.Min(_options.MaxBackoff.Ticks, _options.BaseBackoff.Ticks * (1L << Math.Clamp(attempt - 1, 0, 20)));
+        return TimeSpan.FromTicks(exp / 2 + (long)(Random.Shared.NextDouble() * (exp / 2)));
+    }
+
+    private TimeSpan Jitter() => _options.MaxJitter <= TimeSpan.Zero
+        ? TimeSpan.Zero
+        : TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * _options.MaxJitter.Ticks));
+
+    // ------------------------------------------------------------------ responses
+
+    /// <summary>A response plus the cancellation sources that bound reading its body.</summary>
+    private sealed class ResponseLease(
+        HttpResponseMessage message,
+        CancellationTokenSource timeout,
+        CancellationTokenSource linked,
+        CancellationToken callerToken,
+        Uri url,
+        IReadOnlyList<KeyValuePair<string, string>> requestHeaders,
+        long sendStarted) : IDisposable
+    {
+        public HttpResponseMessage Message { get; } = message;
+
+        public CancellationToken Token => linked.Token;
+
+        public CancellationToken CallerToken { get; } = callerToken;
+
+        public Uri Url { get; } = url;
+
+        public IReadOnlyList<KeyValuePair<string, string>> RequestHeaders { get; } = requestHeaders;
+
+        public long SendStarted { get; } = sendStarted;
+
+        public RateLimitSnapshot? RateLimit { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public int Attempts { get; init; }
+
+        public TimeSpan TokenTime { get; init; }
+
+        public bool TokenFromCache { get; init; }
+
+        public required string Operation { get; init; }
+
+        public void Dispose()
+        {
+            Message.Dispose();
+            linked.Dispose();
+            timeout.Dispose();
+        }
+    }
+
+    private async Task<T> ReadJsonAsync<T>(ResponseLease lease, JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            var stream = await lease.Message.Content.ReadAsStreamAsync(lease.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync(stream, typeInfo, lease.Token).ConfigureAwait(false)
+                       ?? throw new JsonException("The body was JSON null.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            _logger.RequestFailed(lease.Operation, ProcoreErrorKind.MalformedResponse, (int)lease.Message.StatusCode, lease.RequestId);
+            throw new ProcoreApiException(ProcoreErrorKind.MalformedResponse,
+                $"Procore's answer to {lease.Operation} was not the expected JSON ({ex.Message.Split('.')[0]}).", ex)
+            {
+                StatusCode = (int)lease.Message.StatusCode,
+                RequestId = lease.RequestId,
+                RateLimit = lease.RateLimit,
+                Operation = lease.Operation,
+            };
+        }
+        catch (Exception ex) when (IsBodyFailure(ex, lease.CallerToken))
+        {
+            throw BodyReadFailed(lease, ex);
+        }
+    }
+
+    private async Task<(string Text, bool Truncated)> ReadTextAsync(ResponseLease lease, int maxChars)
+    {
+        try
+        {
+            var stream = await lease.Message.Content.ReadAsStreamAsync(lease.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var charset = lease.Message.Content.Headers.ContentType?.CharSet;
+                Encoding encoding;
+                try
+                {
+                    encoding = string.IsNullOrEmpty(charset) ? Encoding.UTF8 : Encoding.GetEncoding(charset.Trim('"'));
+                }
+                catch (ArgumentException)
+                {
+                    encoding = Encoding.UTF8;
+                }
+
+                using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true);
+                var buffer = new char[Math.Min(maxChars + 1, 16 * 1024)];
+                var sb = new StringBuilder();
+                int read;
+                while ((read = await reader.ReadAsync(buffer.AsMemory(), lease.Token).ConfigureAwait(false)) > 0)
+                {
+                    sb.Append(buffer, 0, read);
+                    if (sb.Length > maxChars)
+                    {
+                        return (sb.ToString(0, maxChars), true);
+                    }
+                }
+
+                return (sb.ToString(), false);
+            }
+        }
+        catch (Exception ex) when (IsBodyFailure(ex, lease.CallerToken))
+        {
+            throw BodyReadFailed(lease, ex);
+        }
+    }
+
+    private static bool IsBodyFailure(Exception ex, CancellationToken callerToken) =>
+        ex is HttpRequestException or IOException || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
+
+    private ProcoreApiException BodyReadFailed(ResponseLease lease, Exception ex)
+    {
+        var kind = ex is OperationCanceledException ? ProcoreErrorKind.Timeout : ProcoreErrorKind.Unreachable;
+        _logger.RequestFailed(lease.Operation, kind, (int)lease.Message.StatusCode, lease.RequestId);
+        return new ProcoreApiException(kind, kind == ProcoreErrorKind.Timeout
+            ? $"Procore's answer to {lease.Operation} did not arrive within {_options.RequestTimeout.TotalSeconds:0.#} s."
+            : $"The connection broke while reading Procore's answer to {lease.Operation}.", ex)
+        {
+            StatusCode = (int)lease.Message.StatusCode,
+            RequestId = lease.RequestId,
+            RateLimit = lease.RateLimit,
+            Operation = lease.Operation,
+        };
+    }
+
+    private async Task<ProcoreApiException> CreateHttpExceptionAsync(ResponseLease lease, RequestPlan plan, TimeSpan? retryAfter, int attempts)
+    {
+        string body;
+        try
+        {
+            (body, _) = await ReadTextAsync(lease, MaxErrorBodyChars).ConfigureAwait(false);
+        }
+        catch (ProcoreApiException)
+        {
+            body = string.Empty; // the status is what matters; a broken error body must not hide it
+        }
+
+        var message = lease.Message;
+        var status = (int)message.StatusCode;
+        var wwwAuthenticate = message.Headers.WwwAuthenticate.Count > 0 ? message.Headers.WwwAuthenticate.ToString() : null;
+        var parsed = ProcoreErrorParser.Parse(body, message.Content.Headers.ContentType?.MediaType, wwwAuthenticate);
+        var kind = ProcoreErrorParser.Classify(status, parsed.Message, parsed.ErrorCode, plan.TokenEndpoint);
+        _logger.RequestFailed(plan.Operation, kind, status, lease.RequestId);
+
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"Procore answered {status} {message.ReasonPhrase} to {plan.Operation}");
+        if (!string.IsNullOrEmpty(parsed.Message))
+        {
+            text.Append(": ").Append(parsed.Message);
+        }
+
+        if (status == 401 && plan.UseToken && attempts > 1)
+        {
+            text.Append(" (after fetching a new token and retrying once)");
+        }
+
+        if (kind is ProcoreErrorKind.RateLimited && retryAfter is { } ra)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" (resets in {Seconds(ra)} s; the client waits at most {Seconds(_options.MaxRateLimitWait)} s)");
+        }
+
+        if (lease.RequestId is not null)
+        {
+            text.Append(" [request id ").Append(lease.RequestId).Append(']');
+        }
+
+        return new ProcoreApiException(kind, text.ToString())
+        {
+            StatusCode = status,
+            ProcoreMessage = parsed.Message,
+            ErrorCode = parsed.ErrorCode,
+            RequestId = lease.RequestId,
+            RateLimit = lease.RateLimit,
+            RetryAfter = retryAfter,
+            Operation = plan.Operation,
+        };
+    }
+
+    private static string? RequestIdOf(HttpResponseMessage message) =>
+        message.Headers.TryGetValues("X-Request-Id", out var values) ? values.FirstOrDefault() : null;
+
+    private static string Describe(Exception ex) =>
+        ex is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } hre
+            ? hre.HttpRequestError.ToString()
+            : ex.GetType().Name;
+
+    private static RelativeTarget Target(string path, params (string Key, string Value)[] query) =>
+        new(path, query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value)).ToList());
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static long Seconds(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds);
+}
