@@ -1,4 +1,5 @@
 using ProcoreAdmin.Web.Components;
+using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting;
 
@@ -12,6 +13,8 @@ builder.AddStaffAuthentication();
 builder.AddBackgroundJobs();
 builder.AddHealth();
 builder.AddUserInterface();
+builder.AddProcore();
+builder.AddAudit();
 builder.AddMaintenance();
 
 var app = builder.Build();

@@ -1,0 +1,119 @@
+using ProcoreAdmin.Data.Credentials;
+using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Web.Features.Credentials;
+
+// The credential registry's surface for other features (Projects, ApiConsole, Maintenance, Rotation).
+// Other features never read the credential tables directly; they go through these interfaces.
+
+/// <summary>Which stored secret to use: the current one, or the pending one during a rotation.</summary>
+public enum SecretSlot
+{
+    Current,
+    Pending,
+}
+
+public sealed record CompanyOption(long ProcoreCompanyId, string Name, ProcoreEnvironment Environment);
+
+public sealed record CredentialOption(
+    long CredentialId,
+    string Label,
+    ProcoreEnvironment Environment,
+    string ClientId,
+    CredentialStatus Status,
+    IReadOnlyList<long> InstalledCompanyIds);
+
+/// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
+public sealed record CredentialRotationInfo(
+    long CredentialId,
+    string Label,
+    ProcoreEnvironment Environment,
+    CredentialStatus Status,
+    int RotationIntervalDays,
+    DateTime? LastVerifiedRotationUtc,
+    DateTime CreatedUtc,
+    string? Owners,
+    bool HasPendingSecret);
+
+public enum VerificationOutcome
+{
+    Ok,
+    InvalidClient,
+    AppNotConnected,
+    RateLimited,
+    Unreachable,
+    SecretUnreadable,
+    Failed,
+}
+
+public sealed record CompanyCheck(long ProcoreCompanyId, VerificationOutcome Outcome, string Message, int? StatusCode, string? RequestId);
+
+/// <summary>The result of token + /me + /companies (with Procore-Company-Id) for every installed company.</summary>
+public sealed record VerificationResult(
+    long CredentialId,
+    SecretSlot Slot,
+    VerificationOutcome Outcome,
+    string Summary,
+    DateTime CheckedUtc,
+    IReadOnlyList<CompanyCheck> Companies,
+    IReadOnlyList<long> ExpectedCompanyIds,
+    IReadOnlyList<long> ObservedCompanyIds)
+{
+    public IReadOnlyList<long> MissingCompanyIds => ExpectedCompanyIds.Except(ObservedCompanyIds).ToList();
+
+    public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(ExpectedCompanyIds).ToList();
+}
+
+/// <summary>Thrown when a stored secret cannot be decrypted (tampered, copied from another row, key missing). Audited; no call to Procore follows.</summary>
+public sealed class CredentialUnreadableException(long credentialId)
+    : Exception($"The stored secret of credential {credentialId} cannot be read. It may have been tampered with or the encryption keys are missing.")
+{
+    public long CredentialId { get; } = credentialId;
+}
+
+/// <summary>Read access to the registry. UI callers are checked for the Viewer role; jobs call with no user.</summary>
+public interface ICredentialDirectory
+{
+    Task<IReadOnlyList<CompanyOption>> ListCompaniesAsync(CancellationToken ct = default);
+
+    /// <summary>Credential sets, optionally only those installed in one Procore company.</summary>
+    Task<IReadOnlyList<CredentialOption>> ListCredentialsAsync(long? procoreCompanyId = null, CancellationToken ct = default);
+
+    Task<CredentialOption?> FindCredentialAsync(long credentialId, CancellationToken ct = default);
+
+    /// <summary>Rotation facts for every credential that is not retired, in one query (the reminder scan reads this).</summary>
+    Task<IReadOnlyList<CredentialRotationInfo>> ListRotationInfoAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// The Procore client's view of a stored credential (key "{id}:{slot}"). The secret is decrypted only when the
+    /// client needs a token; an unreadable secret throws <see cref="CredentialUnreadableException"/> there and is audited.
+    /// </summary>
+    ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current);
+}
+
+/// <summary>Token + /me + /companies for each installed company; stores the result on the credential (current slot).</summary>
+public interface ICredentialVerifier
+{
+    Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default);
+}
+
+/// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>
+public interface ICredentialSecretStore
+{
+    /// <summary>Encrypts <paramref name="secret"/> into the pending slot (replacing an earlier pending one).</summary>
+    Task SetPendingSecretAsync(long credentialId, string secret, StaffActor actor, CancellationToken ct = default);
+
+    Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default);
+
+    /// <summary>
+    /// In one transaction: pending becomes current, the old current is retired, status Active, last verified rotation = now.
+    /// Throws <see cref="InvalidOperationException"/> when there is no pending secret. The caller drops cached tokens afterwards.
+    /// </summary>
+    Task PromotePendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default);
+
+    Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default);
+
+    /// <summary>Keyed fingerprints (never the secret) of the current and pending secrets, for display and evidence.</summary>
+    Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
+}
