@@ -51,6 +51,25 @@ public class AuthorizationCodeFlowTests(DevIdentityFixture fixture)
     }
 
     [Fact]
+    public async Task CodeFlow_ParallelSignIns_AllSucceed()
+    {
+        // The store is one in-memory SQLite database shared by per-request connections; concurrent flows must not trip over it.
+        var flows = DevIdentityServer.SeededUsers.Concat(DevIdentityServer.SeededUsers).Select(async user =>
+        {
+            using var browser = new OidcTestBrowser(fixture.Server.Issuer);
+            var code = await browser.SignInAndGetCodeAsync(user.Username);
+            using var response = await browser.RedeemCodeAsync(code, fixture.ClientSecret);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var tokens = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return OidcTestBrowser.JwtPayload(tokens.RootElement.GetProperty("id_token").GetString()!).GetProperty("sub").GetString();
+        });
+
+        var subjects = await Task.WhenAll(flows);
+
+        Assert.Equal(DevIdentityServer.SeededUsers.Concat(DevIdentityServer.SeededUsers).Select(u => u.Subject), subjects);
+    }
+
+    [Fact]
     public async Task TokenRequest_WrongCodeVerifier_IsRejected()
     {
         using var browser = new OidcTestBrowser(fixture.Server.Issuer);
