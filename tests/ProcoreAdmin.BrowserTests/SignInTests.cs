@@ -22,6 +22,10 @@ public sealed class SignInTests(BrowserFixture fixture)
         var sections = await page.Locator("[data-nav]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.nav)");
         Assert.Contains("credentials", sections);
         Assert.Equal(role == "Admin", sections.Contains("hangfire"));
+
+        var session = (await page.Context.CookiesAsync()).Single(c => c.Name.StartsWith(".ProcoreAdmin.Session", StringComparison.Ordinal));
+        Assert.True(session.HttpOnly);
+        Assert.Equal(Microsoft.Playwright.SameSiteAttribute.Lax, session.SameSite);
         await page.Context.CloseAsync();
     }
 
