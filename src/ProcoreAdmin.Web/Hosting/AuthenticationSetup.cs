@@ -66,7 +66,7 @@ public static class AuthenticationSetup
                 oidc.ResponseType = OpenIdConnectResponseType.Code;
                 oidc.UsePkce = true;
                 oidc.MapInboundClaims = false;
-                oidc.SaveTokens = true; // the id_token is the end-session hint
+                oidc.SaveTokens = false; // only the id_token is kept (below): it is the end-session hint
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 oidc.Scope.Clear();
                 foreach (var scope in staff.Scopes)
@@ -82,6 +82,12 @@ public static class AuthenticationSetup
                 oidc.Events.OnTokenValidated = context =>
                 {
                     MapRoles(context.Principal, staff);
+                    // Keep the cookie small: no access token, just the id_token for the identity provider's sign-out.
+                    if (context.TokenEndpointResponse?.IdToken is { } idToken)
+                    {
+                        context.Properties?.StoreTokens([new AuthenticationToken { Name = "id_token", Value = idToken }]);
+                    }
+
                     return Task.CompletedTask;
                 };
             });
