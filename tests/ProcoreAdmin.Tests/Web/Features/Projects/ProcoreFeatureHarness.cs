@@ -90,7 +90,7 @@ public sealed class ProcoreFeatureHarness : IAsyncDisposable
         return new ProcoreFeatureHarness(simulator, await TestDatabase.CreateAsync());
     }
 
-    /// <summary>Registers the client (short timeouts and few retries so fault tests are quick), audit, database and features.</summary>
+    /// <summary>Registers the client (few retries so fault tests are quick), audit, database and features.</summary>
     public FakeCredentialDirectory AddServices(IServiceCollection services, string? role, string secret = FakeCredentialDirectory.DemoSecret,
         Action<ProcoreClientOptions>? client = null)
     {
@@ -98,7 +98,7 @@ public sealed class ProcoreFeatureHarness : IAsyncDisposable
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddProcoreClient(o =>
         {
-            o.RequestTimeout = TimeSpan.FromSeconds(2);
+            o.RequestTimeout = TimeSpan.FromSeconds(15); // generous: the CI machine has 2 busy cores
             o.MaxTransientRetries = 1;
             o.BaseBackoff = TimeSpan.FromMilliseconds(50);
             o.MaxBackoff = TimeSpan.FromMilliseconds(200);
