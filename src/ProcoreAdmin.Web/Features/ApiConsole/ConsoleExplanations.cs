@@ -21,7 +21,7 @@ public static partial class ConsoleExplanations
             return ProcoreErrorKind.AppNotConnected;
         }
 
-        if (message.Contains("invalid_client", StringComparison.OrdinalIgnoreCase) || (body ?? "").Contains("\"invalid_client\"", StringComparison.Ordinal))
+        if (message.Contains("invalid_client", StringComparison.OrdinalIgnoreCase) || body.Contains("\"invalid_client\"", StringComparison.Ordinal))
         {
             return ProcoreErrorKind.InvalidClient;
         }
