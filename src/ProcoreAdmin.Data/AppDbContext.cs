@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data.ApiConsole;
 using ProcoreAdmin.Data.Audit;
 using ProcoreAdmin.Data.Maintenance;
 
@@ -12,11 +13,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 {
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<ApiConsoleCall> ApiConsoleCalls => Set<ApiConsoleCall>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
         modelBuilder.ApplyConfiguration(new JobRunConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiConsoleCallConfiguration());
     }
 
 }

@@ -1,6 +1,8 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +18,8 @@ builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
 builder.AddMaintenance();
+builder.AddProjects();
+builder.AddApiConsole();
 
 var app = builder.Build();
 
