@@ -80,7 +80,7 @@ public sealed class BenchmarkSimulator : IAsyncDisposable
     public static ProcoreCredential CredentialFor(string key, string secret, Uri baseAddress) =>
         new(key, ProcoreEnvironment.Custom, ClientId, _ => ValueTask.FromResult(secret), baseAddress, baseAddress);
 
-    /// <summary>A new typed client (own token cache, rate-limit state and connection pool). Dispose it after the leg.</summary>
+    /// <summary>A new typed client (own token cache, rate-limit state and connection pool, no connection open yet). Dispose it after the leg.</summary>
     public static TypedClient CreateClient(Action<ProcoreClientOptions>? configure = null, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
@@ -88,7 +88,12 @@ public sealed class BenchmarkSimulator : IAsyncDisposable
         services.AddLogging();
         services.AddProcoreClient(configure);
         var provider = services.BuildServiceProvider();
-        return new TypedClient(provider, provider.GetRequiredService<IProcoreClient>());
+        var client = provider.GetRequiredService<IProcoreClient>();
+
+        // Build the named HttpClient's handler chain now (a one-time cost per application, like constructing the
+        // SocketsHttpHandler of a raw HttpClient), so that measured legs contain only per-call work. Opens no connection.
+        provider.GetRequiredService<IHttpClientFactory>().CreateClient(ProcoreClient.ProcoreClient.HttpClientName).Dispose();
+        return new TypedClient(provider, client);
     }
 
     /// <summary>Back to the seed: settings, secrets, no tokens, fresh windows, no faults, empty log, zero counters.</summary>
