@@ -66,7 +66,7 @@ public sealed class G4FaultTolerance : IBenchmarkGoal
         var extra = got.Distinct().Count(id => !expected.Contains(id));
         var ratio = total / (double)faultFree;
         context.Detail(Invariant($"fault-free: {faultFree} requests, {reference.Count} projects"));
-        context.Detail(Invariant($"faulty: {total} requests ({injected503} x 503, {injected429} x 429 injected; {log.Count(r => r.IsTokenRequest)} token requests) in {watch.Elapsed.TotalSeconds:0.0} s; {got.Count} projects, {missing} missing, {duplicates} duplicated, {extra} unexpected"));
+        context.Detail(Invariant($"faulty: {total} requests ({injected503} x 503, {injected429} x 429 injected; {log.Count(r => r.IsTokenRequest)} token requests) in {watch.Elapsed.TotalSeconds:0.0} s = {(total - faultFree) / (double)Math.Max(1, injected503 + injected429):0.00} extra request per injected fault; {got.Count} projects, {missing} missing, {duplicates} duplicated, {extra} unexpected"));
 
         // Non-idempotent POSTs: every revocation fails with 503 or 429 and must not be retried.
         sim.State.ClearFaults();
