@@ -1,5 +1,7 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Companies;
+using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting;
 
@@ -15,6 +17,8 @@ builder.AddHealth();
 builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
+builder.AddCompanies();
+builder.AddCredentials();
 builder.AddMaintenance();
 
 var app = builder.Build();
@@ -31,6 +35,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapStaffAccountEndpoints();
 app.MapHealth();
 app.MapBackgroundJobsDashboard();
+app.MapAudit();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
