@@ -137,6 +137,9 @@ public sealed partial class CredentialSecretStore(
         }
     }
 
+    /// <summary>Call before a write transaction that adds secret versions (loads the fingerprint key outside it).</summary>
+    internal Task PrepareAsync(CancellationToken ct) => protector.EnsureFingerprintKeyAsync(ct);
+
     /// <summary>Makes <paramref name="secret"/> the current secret (retiring the old one) in the caller's context; the caller saves.</summary>
     internal async Task ReplaceCurrentAsync(AppDbContext db, CredentialSet credential, string secret, StaffActor actor, CancellationToken ct)
     {

@@ -58,6 +58,7 @@ public sealed partial class CredentialStartup(
         var fabrikam = Company(5000000003, "Fabrikam", "Simulator demo company where the demo app is NOT installed: install the demo credential here and verify to see \"app not connected\".");
         db.Companies.AddRange(northwind, contoso, fabrikam);
 
+        await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var credential = new CredentialSet
         {

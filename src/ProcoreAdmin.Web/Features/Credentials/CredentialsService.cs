@@ -141,6 +141,7 @@ public sealed class CredentialsService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var credential = new CredentialSet
         {
@@ -225,6 +226,7 @@ public sealed class CredentialsService(
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = version + 1;
 
+        await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
@@ -275,6 +277,7 @@ public sealed class CredentialsService(
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
         credential.Version = version + 1;
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+        await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {

@@ -30,6 +30,12 @@ public interface ISecretProtector
     /// <summary>HMAC-SHA256 of the secret (hex) under a key that Data Protection holds; never stored or shown in clear.</summary>
     Task<string> FingerprintAsync(string secret, CancellationToken ct = default);
 
+    /// <summary>
+    /// Loads (or creates) the fingerprint key. Call before opening a write transaction: creating the key writes a row, which
+    /// on SQLite would wait for the caller's own transaction.
+    /// </summary>
+    Task EnsureFingerprintKeyAsync(CancellationToken ct = default);
+
     /// <summary>The id of the key that new payloads are protected with.</summary>
     Guid CurrentKeyId { get; }
 
@@ -98,6 +104,8 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
             CryptographicOperations.ZeroMemory(plain);
         }
     }
+
+    public Task EnsureFingerprintKeyAsync(CancellationToken ct = default) => GetFingerprintKeyAsync(ct);
 
     /// <summary>Shown in the UI: the first 8 hex characters of the keyed fingerprint.</summary>
     public static string Display(string? fingerprint) =>
