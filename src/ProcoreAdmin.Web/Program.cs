@@ -1,5 +1,7 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Companies;
+using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Projects;
@@ -17,6 +19,8 @@ builder.AddHealth();
 builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
+builder.AddCompanies();
+builder.AddCredentials();
 builder.AddMaintenance();
 builder.AddProjects();
 builder.AddApiConsole();
@@ -35,6 +39,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapStaffAccountEndpoints();
 app.MapHealth();
 app.MapBackgroundJobsDashboard();
+app.MapAudit();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace ProcoreAdmin.BrowserTests;
 
 /// <summary>
-/// Real Chromium against the app with the in-process simulator (Northwind has 10,000 projects). Until the credential
-/// registry lands, the development-only SimulatorDemoCredentialDirectory supplies the simulator's demo credential.
+/// Real Chromium against the app with the in-process simulator (Northwind has 10,000 projects) and the demo
+/// credential that the Development seed registers against it.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ProjectsAndConsoleTests(BrowserFixture fixture)

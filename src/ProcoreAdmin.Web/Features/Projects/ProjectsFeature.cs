@@ -5,7 +5,6 @@ public static class ProjectsFeature
     public static WebApplicationBuilder AddProjects(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ProjectBrowserService>();
-        SimulatorDemoCredentialDirectory.TryRegister(builder);
         return builder;
     }
 }
