@@ -134,6 +134,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var keyRow = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
         var sample = await db.CredentialSecrets.AsNoTracking()
+            .OrderByDescending(s => s.Id)
             .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId })
             .FirstOrDefaultAsync(ct);
         try
