@@ -19,6 +19,7 @@ public static class Program
         new G4FaultTolerance(),
         new G5MemoryPerCircuit(),
         new G6GridInteractionLatency(),
+        new G7PrerenderNoDoubleWork(),
     ];
 
     public static async Task<int> Main(string[] args)
