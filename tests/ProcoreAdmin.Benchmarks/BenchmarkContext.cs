@@ -1,3 +1,5 @@
+using ProcoreAdmin.Benchmarks.WebApp;
+
 namespace ProcoreAdmin.Benchmarks;
 
 /// <summary>What the runner gives every goal: output for detail lines and shared, lazily started fixtures.</summary>
@@ -5,6 +7,7 @@ public sealed class BenchmarkContext : IAsyncDisposable
 {
     private readonly TextWriter _out;
     private BenchmarkSimulator? _simulator;
+    private BenchmarkWebApp? _webApp;
 
     public BenchmarkContext(TextWriter output) => _out = output;
 
@@ -27,10 +30,29 @@ public sealed class BenchmarkContext : IAsyncDisposable
         return _simulator ??= await BenchmarkSimulator.StartAsync(ct);
     }
 
-    internal void AfterGoal() => _simulator?.Reset();
+    /// <summary>
+    /// The real app on Kestrel with its in-process DevIdentity and Procore simulator, plus headless Chromium (see
+    /// <see cref="BenchmarkWebApp"/>), started on first use and shared by the UI goals (G5-G7). After every goal the
+    /// runner resets the app's simulator (seed, rate limits off, empty log).
+    /// </summary>
+    public async Task<BenchmarkWebApp> GetWebAppAsync(CancellationToken ct)
+    {
+        return _webApp ??= await BenchmarkWebApp.StartAsync(ct);
+    }
+
+    internal void AfterGoal()
+    {
+        _simulator?.Reset();
+        _webApp?.ResetSimulator();
+    }
 
     public async ValueTask DisposeAsync()
     {
+        if (_webApp is not null)
+        {
+            await _webApp.DisposeAsync();
+        }
+
         if (_simulator is not null)
         {
             await _simulator.DisposeAsync();

@@ -17,6 +17,9 @@ public static class Program
         new G2ClientOverhead(),
         new G3RateLimitCompliance(),
         new G4FaultTolerance(),
+        new G5MemoryPerCircuit(),
+        new G6GridInteractionLatency(),
+        new G7PrerenderNoDoubleWork(),
     ];
 
     public static async Task<int> Main(string[] args)
