@@ -1,6 +1,8 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Features.Notifications;
+using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +18,8 @@ builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
 builder.AddMaintenance();
+builder.AddNotifications();
+builder.AddRotation();
 
 var app = builder.Build();
 
@@ -31,6 +35,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapStaffAccountEndpoints();
 app.MapHealth();
 app.MapBackgroundJobsDashboard();
+app.MapRotation();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
