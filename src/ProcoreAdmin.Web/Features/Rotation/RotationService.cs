@@ -33,7 +33,7 @@ public sealed class RotationService(
         var infos = await directory.ListRotationInfoAsync(ct);
         var active = (await engine.ListAsync(200, ct)).Where(r => r.State == RotationRunState.Active).ToDictionary(r => r.CredentialId, r => r.Id);
         return infos.Where(i => RotationSchedule.IsWatched(i.Status))
-            .Select(i => (i, d: RotationSchedule.Evaluate(i, now, zone, o.ReminderStagesDays)))
+            .Select(i => (i, d: RotationSchedule.Evaluate(i, now, zone, o.StagesDays)))
             .OrderBy(x => x.d.DaysLeft)
             .Select(x => new CredentialDueView(x.i.CredentialId, x.i.Label, x.i.Environment, x.i.Status, x.d.DueUtc, x.d.DaysLeft, x.d.Stage,
                 active.TryGetValue(x.i.CredentialId, out var run) ? run : null))

@@ -69,7 +69,7 @@ public sealed partial class ScanRotationRemindersJob(
         var now = time.GetUtcNow().UtcDateTime;
         var infos = await directory.ListRotationInfoAsync(cancellationToken);
         var due = infos.Where(i => RotationSchedule.IsWatched(i.Status))
-            .Select(i => (Info: i, Due: RotationSchedule.Evaluate(i, now, zone, o.ReminderStagesDays)))
+            .Select(i => (Info: i, Due: RotationSchedule.Evaluate(i, now, zone, o.StagesDays)))
             .Where(x => x.Due.Stage is not null)
             .ToList();
         if (due.Count == 0)
