@@ -111,7 +111,7 @@ public sealed partial class DeliverNotificationsJob(
             else
             {
                 failed++;
-                var attempts = delivery.Attempts + 1;
+                var attempts = delivery.Attempts; // already counted by the claim
                 var giveUp = attempts >= o.MaxDeliveryAttempts;
                 var next = at + TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, attempts - 1)));
                 var message = error.Length > 1000 ? error[..1000] : error;
