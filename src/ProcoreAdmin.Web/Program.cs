@@ -1,5 +1,6 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Dashboard;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Notifications;
 using ProcoreAdmin.Web.Features.Rotation;
@@ -20,6 +21,7 @@ builder.AddAudit();
 builder.AddMaintenance();
 builder.AddNotifications();
 builder.AddRotation();
+builder.AddDashboard();
 
 var app = builder.Build();
 

@@ -168,6 +168,13 @@ public sealed class MaintenanceService(
             .ToListAsync(ct);
     }
 
+    /// <summary>The latest health check of every credential set.</summary>
+    public async Task<IReadOnlyList<HealthCheckView>> LatestHealthChecksAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read health checks");
+        return await CheckCredentialHealthJob.LatestAsync(dbFactory, ct);
+    }
+
     public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken ct = default)
     {
         await staff.RequireAsync(StaffRoles.Viewer, "read maintenance schedules");
