@@ -133,14 +133,14 @@ public sealed class ScheduledJobRunner(
     }
 }
 
-/// <summary>Keeps Hangfire's recurring jobs equal to our schedule rows (ids <c>schedule:{id}</c>; paused → removed).</summary>
+/// <summary>Keeps Hangfire's recurring jobs equal to our schedule rows (ids <c>maintenance:{kind}</c>; paused → removed).</summary>
 public sealed class ScheduleRegistrar(IRecurringJobManager recurringJobs)
 {
-    public static string RecurringJobId(long scheduleId) => $"schedule:{scheduleId}";
+    public static string RecurringJobId(string kind) => $"maintenance:{kind}";
 
     public void Apply(MaintenanceSchedule schedule)
     {
-        var id = RecurringJobId(schedule.Id);
+        var id = RecurringJobId(schedule.Kind);
         if (schedule.Paused || !CronSchedule.TryParse(schedule.Cron, schedule.TimeZoneId, out _, out var zone, out _))
         {
             recurringJobs.RemoveIfExists(id);

@@ -41,8 +41,8 @@ public sealed class MaintenanceTests : IAsyncLifetime
             [MaintenanceJobKinds.CredentialHealthCheck, MaintenanceJobKinds.DeliverNotifications, MaintenanceJobKinds.Housekeeping, MaintenanceJobKinds.RotationReminderScan],
             schedules.Select(s => s.Kind).Order());
         Assert.Equal("5 4 * * *", schedules.Single(s => s.Kind == MaintenanceJobKinds.Housekeeping).Cron);
-        Assert.All(schedules, s => Assert.True(g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(s.Id))));
-        var job = g.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(schedules[0].Id)].Job;
+        Assert.All(schedules, s => Assert.True(g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(s.Kind))));
+        var job = g.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(schedules[0].Kind)].Job;
         Assert.Equal(typeof(ScheduledJobRunner), job.Type);
         Assert.Equal(schedules[0].Id, job.Args[0]); // ids only
     }
@@ -65,11 +65,11 @@ public sealed class MaintenanceTests : IAsyncLifetime
         await second.StartAsync();
         var scan = await Schedule(second, MaintenanceJobKinds.RotationReminderScan);
         Assert.Equal(("15 6 * * 1-5", "Europe/Berlin"), (scan.Cron, scan.TimeZoneId));
-        Assert.Equal("15 6 * * 1-5", second.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(id)].Cron);
-        Assert.Equal("Europe/Berlin", second.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(id)].Zone.Id);
+        Assert.Equal("15 6 * * 1-5", second.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(MaintenanceJobKinds.RotationReminderScan)].Cron);
+        Assert.Equal("Europe/Berlin", second.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(MaintenanceJobKinds.RotationReminderScan)].Zone.Id);
         var housekeepingAfter = await Schedule(second, MaintenanceJobKinds.Housekeeping);
         Assert.True(housekeepingAfter.Paused);
-        Assert.False(second.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(housekeepingAfter.Id)));
+        Assert.False(second.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(housekeepingAfter.Kind)));
         Assert.Equal(JobRunOutcome.Succeeded, scan.LastRun?.Outcome);
     }
 
@@ -82,7 +82,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
 
         await g.InScopeAsync<MaintenanceService>(m => m.UpdateScheduleAsync(s.Id, "0 2 * * *", "America/New_York"));
 
-        var registered = g.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(s.Id)];
+        var registered = g.Recurring.Jobs[ScheduleRegistrar.RecurringJobId(s.Kind)];
         Assert.Equal(("0 2 * * *", "America/New_York"), (registered.Cron, registered.Zone.Id));
         await using var db = _db.CreateDbContext();
         Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == "maintenance.schedule.update" && a.TargetId == s.Id.ToString()));
@@ -134,7 +134,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
         await using var g = Graph();
         await g.StartAsync();
         var s = await Schedule(g, MaintenanceJobKinds.Housekeeping);
-        var jobId = ScheduleRegistrar.RecurringJobId(s.Id);
+        var jobId = ScheduleRegistrar.RecurringJobId(s.Kind);
 
         await g.InScopeAsync<MaintenanceService>(m => m.PauseAsync(s.Id));
         Assert.False(g.Recurring.Jobs.ContainsKey(jobId));

@@ -76,7 +76,7 @@ public sealed class RotationChecklistTests : IAsyncLifetime
     {
         var run = await PrepareToPasteAsync();
         Assert.True((await _db.CreateDbContext().MaintenanceSchedules.SingleAsync(s => s.Id == _scheduleId)).Paused);
-        Assert.False(_g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(_scheduleId)));
+        Assert.False(_g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId("projects-sync:1")));
         Assert.Equal(CredentialStatus.Rotating, Credential.Status);
 
         ResetInPortal();
@@ -92,7 +92,7 @@ public sealed class RotationChecklistTests : IAsyncLifetime
         Assert.Contains(_old, Credential.Retired);
         Assert.Contains("1:Current", _g.Procore.Forgotten);
         Assert.Contains("1:Pending", _g.Procore.Forgotten);
-        Assert.True(_g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(_scheduleId)));
+        Assert.True(_g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId("projects-sync:1")));
         var view = await Rotation(r => r.GetRunAsync(run));
         Assert.Equal(RotationRunState.Completed, view!.State);
         Assert.All(view.Steps, s => Assert.Contains(s.State, new[] { RotationStepState.Done, RotationStepState.Skipped }));
