@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data.ApiConsole;
 using ProcoreAdmin.Data.Audit;
+using ProcoreAdmin.Data.Companies;
+using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.Data.Maintenance;
 using ProcoreAdmin.Data.Notifications;
 using ProcoreAdmin.Data.Rotation;
@@ -21,6 +24,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<RotationReminder> RotationReminders => Set<RotationReminder>();
     public DbSet<RotationRun> RotationRuns => Set<RotationRun>();
     public DbSet<RotationStep> RotationSteps => Set<RotationStep>();
+    public DbSet<ApiConsoleCall> ApiConsoleCalls => Set<ApiConsoleCall>();
+    public DbSet<Company> Companies => Set<Company>();
+    public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
+    public DbSet<CredentialSecret> CredentialSecrets => Set<CredentialSecret>();
+    public DbSet<Installation> Installations => Set<Installation>();
+    public DbSet<CredentialKeyMaterial> CredentialKeyMaterial => Set<CredentialKeyMaterial>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -33,6 +42,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.ApplyConfiguration(new RotationReminderConfiguration());
         modelBuilder.ApplyConfiguration(new RotationRunConfiguration());
         modelBuilder.ApplyConfiguration(new RotationStepConfiguration());
+        modelBuilder.ApplyConfiguration(new ApiConsoleCallConfiguration());
+        modelBuilder.ApplyConfiguration(new CompanyConfiguration());
+        modelBuilder.ApplyConfiguration(new CredentialSetConfiguration());
+        modelBuilder.ApplyConfiguration(new CredentialSecretConfiguration());
+        modelBuilder.ApplyConfiguration(new InstallationConfiguration());
+        modelBuilder.ApplyConfiguration(new CredentialKeyMaterialConfiguration());
     }
 
 }

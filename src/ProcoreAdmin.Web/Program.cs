@@ -4,6 +4,10 @@ using ProcoreAdmin.Web.Features.Dashboard;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Notifications;
 using ProcoreAdmin.Web.Features.Rotation;
+using ProcoreAdmin.Web.Features.Companies;
+using ProcoreAdmin.Web.Features.Credentials;
+using ProcoreAdmin.Web.Features.ApiConsole;
+using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,10 +22,14 @@ builder.AddHealth();
 builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
+builder.AddCompanies();
+builder.AddCredentials();
 builder.AddMaintenance();
 builder.AddNotifications();
 builder.AddRotation();
 builder.AddDashboard();
+builder.AddProjects();
+builder.AddApiConsole();
 
 var app = builder.Build();
 
@@ -38,6 +46,7 @@ app.MapStaffAccountEndpoints();
 app.MapHealth();
 app.MapBackgroundJobsDashboard();
 app.MapRotation();
+app.MapAudit();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -22,6 +22,11 @@ public sealed class SignInTests(BrowserFixture fixture)
         var sections = await page.Locator("[data-nav]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.nav)");
         Assert.Contains("credentials", sections);
         Assert.Equal(role == "Admin", sections.Contains("hangfire"));
+
+        var session = (await page.Context.CookiesAsync()).Where(c => c.Name.StartsWith(".ProcoreAdmin.Session", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(session);
+        Assert.All(session, c => Assert.True(c.HttpOnly, $"{c.Name} is readable by script"));
+        Assert.All(session, c => Assert.Equal(Microsoft.Playwright.SameSiteAttribute.Lax, c.SameSite));
         await page.Context.CloseAsync();
     }
 

@@ -55,6 +55,42 @@ internal sealed partial class SimulatorRequestHandler(SimulatorState state, ILog
         var isTokenRequest = HttpMethods.IsPost(context.Request.Method) && route.Equals("/oauth/token", StringComparison.OrdinalIgnoreCase);
         var sequence = state.Log.NextSequence();
         state.Counters.RequestStarted(isTokenRequest);
+
+        // Record the request when its response starts (before any byte reaches the client, so a caller that has the
+        // response always finds it in the log and counters), or at the end if no response was sent (dropped, aborted,
+        // or a handler that wrote nothing).
+        var recorded = 0;
+        void Record()
+        {
+            if (Interlocked.Exchange(ref recorded, 1) != 0)
+            {
+                return;
+            }
+
+            var status = scope.Aborted ? 0 : context.Response.StatusCode;
+            state.Counters.Completed(status);
+            var companyHeader = context.Request.Headers["Procore-Company-Id"];
+            state.Log.Add(new RequestLogEntry(
+                sequence,
+                now,
+                context.Request.Method,
+                path,
+                RedactQuery(context.Request.QueryString.Value),
+                companyHeader.Count > 0,
+                companyHeader.Count > 0 ? companyHeader.ToString() : null,
+                status,
+                isTokenRequest,
+                environment,
+                scope.FaultNames,
+                requestId));
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Record();
+            return Task.CompletedTask;
+        });
+
         try
         {
             if (!knownEnvironment)
@@ -93,22 +129,7 @@ internal sealed partial class SimulatorRequestHandler(SimulatorState state, ILog
         }
         finally
         {
-            var status = scope.Aborted ? 0 : context.Response.StatusCode;
-            state.Counters.Completed(status);
-            var companyHeader = context.Request.Headers["Procore-Company-Id"];
-            state.Log.Add(new RequestLogEntry(
-                sequence,
-                now,
-                context.Request.Method,
-                path,
-                RedactQuery(context.Request.QueryString.Value),
-                companyHeader.Count > 0,
-                companyHeader.Count > 0 ? companyHeader.ToString() : null,
-                status,
-                isTokenRequest,
-                environment,
-                scope.FaultNames,
-                requestId));
+            Record();
         }
     }
 

@@ -9,6 +9,12 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ProcoreAdmin.Web.Hosting;
 
+/// <summary>Told about every successful OIDC sign-in (the audit trail records it).</summary>
+public interface ISignInAuditor
+{
+    Task SignedInAsync(ClaimsPrincipal principal, CancellationToken ct);
+}
+
 /// <summary>
 /// Staff sign-in: OIDC authorization code + PKCE with a cookie session, roles mapped from a configurable claim,
 /// and a fallback policy so every endpoint requires a signed-in staff member unless it opts out.
@@ -66,7 +72,7 @@ public static class AuthenticationSetup
                 oidc.ResponseType = OpenIdConnectResponseType.Code;
                 oidc.UsePkce = true;
                 oidc.MapInboundClaims = false;
-                oidc.SaveTokens = true; // the id_token is the end-session hint
+                oidc.SaveTokens = false; // only the id_token is kept (below): it is the end-session hint
                 oidc.GetClaimsFromUserInfoEndpoint = false;
                 oidc.Scope.Clear();
                 foreach (var scope in staff.Scopes)
@@ -79,10 +85,19 @@ public static class AuthenticationSetup
                 oidc.SignedOutCallbackPath = "/signout-callback-oidc";
                 oidc.CorrelationCookie.Name = ".ProcoreAdmin.Correlation.";
                 oidc.NonceCookie.Name = ".ProcoreAdmin.Nonce.";
-                oidc.Events.OnTokenValidated = context =>
+                oidc.Events.OnTokenValidated = async context =>
                 {
                     MapRoles(context.Principal, staff);
-                    return Task.CompletedTask;
+                    // Keep the cookie small: no access token, just the id_token for the identity provider's sign-out.
+                    if (context.TokenEndpointResponse?.IdToken is { } idToken)
+                    {
+                        context.Properties?.StoreTokens([new AuthenticationToken { Name = "id_token", Value = idToken }]);
+                    }
+
+                    if (context.Principal is { } principal && context.HttpContext.RequestServices.GetService<ISignInAuditor>() is { } auditor)
+                    {
+                        await auditor.SignedInAsync(principal, context.HttpContext.RequestAborted);
+                    }
                 };
             });
 

@@ -101,7 +101,7 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
-    /// <summary>The start-up step that creates or upgrades the schema. Never EnsureCreated.</summary>
+    /// <summary>The start-up step that creates or upgrades the schema through migrations (never by creating it from the model).</summary>
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;

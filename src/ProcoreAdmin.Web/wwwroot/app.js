@@ -2,3 +2,26 @@
 window.procoreAdmin = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
 };
+
+// Saves a file streamed from .NET (DotNetStreamReference) without any inline script or server endpoint.
+window.procoreAdmin.downloadFile = async (fileName, contentType, streamRef) => {
+    const buffer = await streamRef.arrayBuffer();
+    const url = URL.createObjectURL(new Blob([buffer], { type: contentType }));
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = fileName || "download";
+    document.body.appendChild(anchor);
+    anchor.click();
+    anchor.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+};
+
+// Copies text (e.g. a cURL command with placeholders) to the clipboard; returns false when the browser refuses.
+window.procoreAdmin.copyText = async (text) => {
+    try {
+        await navigator.clipboard.writeText(text);
+        return true;
+    } catch {
+        return false;
+    }
+};

@@ -22,7 +22,9 @@ public sealed record CredentialOption(
     ProcoreEnvironment Environment,
     string ClientId,
     CredentialStatus Status,
-    IReadOnlyList<long> InstalledCompanyIds);
+    IReadOnlyList<long> InstalledCompanyIds,
+    Uri? CustomLoginBaseUrl = null,
+    Uri? CustomApiBaseUrl = null);
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
 public sealed record CredentialRotationInfo(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ProcoreAdmin.Web.Features.Credentials;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
@@ -20,6 +21,12 @@ public static class MaintenanceFeature
             "17 3 * * *", "Deletes job-run history and read notifications older than the retention period (audit rows are never deleted).", (job, ct) => job.RunAsync(ct));
         builder.Services.AddScheduledJob<CheckCredentialHealthJob>(MaintenanceJobKinds.CredentialHealthCheck, "Credential health check",
             "0 */6 * * *", "Token, /me and /companies with Procore-Company-Id for every active credential set.", (job, ct) => job.RunAsync(ct));
+        builder.Services.AddScheduledJob<ReprotectSecretsJob>(MaintenanceJobKinds.ReprotectSecrets, "Key re-protect",
+            "40 3 * * 0", "Moves every stored secret to the current Data Protection key after a key roll-over.", async (job, ct) =>
+            {
+                var (moved, unreadable, keyId) = await job.ReprotectAsync(ct);
+                return $"Re-protected {moved} secret(s) to key {keyId.ToString()[..8]}; {unreadable} unreadable.";
+            });
         // The seeded housekeeping cron comes from Maintenance:HousekeepingCron (first start only; later edits live in the database).
         builder.Services.AddHostedService<ScheduleStartup>();
         return builder;

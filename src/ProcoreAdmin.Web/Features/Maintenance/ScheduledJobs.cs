@@ -14,8 +14,8 @@ public static class MaintenanceJobKinds
     public const string CredentialHealthCheck = "credential-health-check";
     public const string DeliverNotifications = "deliver-notifications";
 
-    /// <summary>Key re-protect (the credential registry's <c>ReprotectSecretsJob</c>); registered by the Credentials feature.</summary>
-    public const string ReprotectSecrets = "reprotect-secrets";
+    /// <summary>Key re-protect (the credential registry's <c>ReprotectSecretsJob</c>).</summary>
+    public const string ReprotectSecrets = Credentials.ReprotectSecretsJob.Kind;
 }
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting;
 
@@ -20,11 +18,6 @@ public static class RotationFeature
         builder.Services.AddScheduledJob<ScanRotationRemindersJob>(MaintenanceJobKinds.RotationReminderScan, "Rotation reminder scan",
             "0 7 * * *", "Reminds owners 30/14/7/1 days before a rotation is due, on the day, and when overdue (once per stage).", (job, ct) => job.RunAsync(ct));
 
-        // TEMPORARY (until issue 4 is merged): the real registry replaces this; TryAdd never overrides it.
-        builder.Services.TryAddScoped<CredentialRegistryFallback>();
-        builder.Services.TryAddScoped<ICredentialDirectory>(sp => sp.GetRequiredService<CredentialRegistryFallback>());
-        builder.Services.TryAddScoped<ICredentialVerifier>(sp => sp.GetRequiredService<CredentialRegistryFallback>());
-        builder.Services.TryAddScoped<ICredentialSecretStore>(sp => sp.GetRequiredService<CredentialRegistryFallback>());
         return builder;
     }
 

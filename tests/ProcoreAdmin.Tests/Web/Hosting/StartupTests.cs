@@ -34,17 +34,7 @@ public sealed class StartupTests
     [Fact]
     public void Production_WithCertificate_StoresKeysEncryptedAtRest()
     {
-        var folder = Directory.CreateTempSubdirectory("procoreadmin-cert-").FullName;
-        var pfx = Path.Combine(folder, "dp.pfx");
-        using (var rsa = RSA.Create(2048))
-        {
-            var request = new CertificateRequest("CN=ProcoreAdmin Data Protection Test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "test-password"));
-        }
-
-        using var app = ProductionApp(pfx);
-        app.Settings["DataProtection:CertificatePassword"] = "test-password";
+        using var app = ProductionApp(CreateCertificate());
         app.CreateClient().Dispose();
 
         var protector = app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
@@ -53,6 +43,22 @@ public sealed class StartupTests
         var keyXml = File.ReadAllText(Directory.GetFiles(Path.Combine(app.Folder, "keys"), "key-*.xml").Single());
         Assert.Contains("encryptedSecret", keyXml);
         Assert.DoesNotContain("<masterKey", keyXml);
+    }
+
+    [Fact]
+    public void Production_CircuitsHideDetailedErrorsAndLimitMessageSize()
+    {
+        using var app = ProductionApp(CreateCertificate());
+        app.CreateClient().Dispose();
+
+        var circuit = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>>().Value;
+        // Blazor's hub type is internal; its options are HubOptions<ComponentHub>.
+        var hubType = typeof(Microsoft.AspNetCore.Components.Server.CircuitOptions).Assembly.GetType("Microsoft.AspNetCore.Components.Server.ComponentHub", throwOnError: true)!;
+        var optionsType = typeof(IOptions<>).MakeGenericType(typeof(Microsoft.AspNetCore.SignalR.HubOptions<>).MakeGenericType(hubType));
+        var hub = (Microsoft.AspNetCore.SignalR.HubOptions)optionsType.GetProperty("Value")!.GetValue(app.Services.GetRequiredService(optionsType))!;
+        Assert.False(circuit.DetailedErrors);
+        Assert.False(hub.EnableDetailedErrors ?? false);
+        Assert.Equal(64 * 1024, hub.MaximumReceiveMessageSize);
     }
 
     [Fact]
@@ -82,6 +88,18 @@ public sealed class StartupTests
         return string.Join(" ", failures.Cast<OptionsValidationException>().SelectMany(f => f.Failures));
     }
 
+    private static string CreateCertificate()
+    {
+        var pfx = Path.Combine(Directory.CreateTempSubdirectory("procoreadmin-cert-").FullName, "dp.pfx");
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=ProcoreAdmin Data Protection Test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, CertificatePassword));
+        return pfx;
+    }
+
+    private const string CertificatePassword = "test-password";
+
     private static AppFactory ProductionApp(string? certificatePath)
     {
         var app = new AppFactory { EnvironmentName = "Production" };
@@ -92,6 +110,7 @@ public sealed class StartupTests
         if (certificatePath is not null)
         {
             app.Settings["DataProtection:CertificatePath"] = certificatePath;
+            app.Settings["DataProtection:CertificatePassword"] = CertificatePassword;
         }
 
         return app;

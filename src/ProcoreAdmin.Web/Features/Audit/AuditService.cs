@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data;
+using ProcoreAdmin.Data.Audit;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Web.Features.Audit;
+
+public sealed record AuditFilter(DateTime? FromUtc = null, DateTime? ToUtc = null, string? Actor = null, string? Action = null, string? Target = null, string? Outcome = null);
+
+public sealed record AuditQueryResult(IReadOnlyList<AuditEvent> Items, int Total);
+
+/// <summary>Reads the append-only audit trail (Viewer) and exports it as injection-safe CSV (the export is audited too).</summary>
+public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit)
+{
+    public const int MaxExportRows = 50_000;
+
+    public async Task<AuditQueryResult> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read the audit trail");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Apply(db.AuditEvents.AsNoTracking(), filter);
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(e => e.OccurredUtc).ThenByDescending(e => e.Id)
+            .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
+        return new AuditQueryResult(items, total);
+    }
+
+    public async Task<IReadOnlyList<string>> ActionsAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read the audit trail");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AuditEvents.AsNoTracking().Select(e => e.Action).Distinct().OrderBy(a => a).ToListAsync(ct);
+    }
+
+    /// <summary>CSV of the filtered events (newest first). Cells starting with = + - @ (or tab/CR) are prefixed with ' so spreadsheets do not run them.</summary>
+    public async Task<string> ExportCsvAsync(AuditFilter filter, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Viewer, "export the audit trail");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await Apply(db.AuditEvents.AsNoTracking(), filter).OrderByDescending(e => e.OccurredUtc).ThenByDescending(e => e.Id)
+            .Take(MaxExportRows).ToListAsync(ct);
+        var csv = new StringBuilder("occurred_utc,actor_issuer,actor_subject,actor_name,action,target_type,target_id,outcome,detail,correlation_id\r\n");
+        foreach (var e in rows)
+        {
+            csv.AppendJoin(',', new[]
+            {
+                e.OccurredUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), e.ActorIssuer, e.ActorSubject, e.ActorName, e.Action,
+                e.TargetType, e.TargetId, e.Outcome, e.Detail, e.CorrelationId,
+            }.Select(Cell)).Append("\r\n");
+        }
+
+        await audit.RecordAsync(actor, "audit.export", "audit", null, AuditOutcomes.Succeeded, $"{rows.Count} row(s)", ct);
+        return csv.ToString();
+    }
+
+    /// <summary>One CSV cell: formula-looking text neutralised with a leading apostrophe, then quoted when needed.</summary>
+    public static string Cell(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+
+    private static IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> query, AuditFilter f)
+    {
+        if (f.FromUtc is { } from)
+        {
+            query = query.Where(e => e.OccurredUtc >= from);
+        }
+
+        if (f.ToUtc is { } to)
+        {
+            query = query.Where(e => e.OccurredUtc < to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Actor))
+        {
+            var actor = f.Actor.Trim().ToLowerInvariant();
+            query = query.Where(e => e.ActorSubject.ToLower().Contains(actor) || (e.ActorName != null && e.ActorName.ToLower().Contains(actor)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Action))
+        {
+            var action = f.Action.Trim();
+            query = query.Where(e => e.Action.StartsWith(action));
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Target))
+        {
+            var target = f.Target.Trim();
+            query = query.Where(e => e.TargetId == target || e.TargetType == target);
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Outcome))
+        {
+            var outcome = f.Outcome.Trim();
+            query = query.Where(e => e.Outcome == outcome);
+        }
+
+        return query;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data;
+using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Web.Features.Credentials;
+
+/// <summary>
+/// "Verify now": a fresh token, then <c>/rest/v1.0/me</c> and <c>/rest/v1.0/companies</c> with <c>Procore-Company-Id</c> for each
+/// installed company. Stores the result (current slot) on the credential and its installations, and audits it.
+/// An unreadable secret fails closed: no request reaches Procore.
+/// </summary>
+public sealed partial class CredentialVerifier(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IProcoreClient procore,
+    CredentialSecretStore secrets,
+    AuditTrail audit,
+    TimeProvider time,
+    ILogger<CredentialVerifier> logger) : ICredentialVerifier
+{
+    public async Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var credential = await db.CredentialSets.Include(c => c.Installations).ThenInclude(i => i.Company)
+                             .SingleOrDefaultAsync(c => c.Id == credentialId, ct)
+                         ?? throw new KeyNotFoundException($"Credential {credentialId} does not exist.");
+        var expected = credential.Installations.Select(i => i.Company!.ProcoreCompanyId).Distinct().OrderBy(id => id).ToList();
+        var option = CredentialMapping.ToOption(credential, expected);
+        var client = new ProcoreCredential($"{credentialId}:{slot}", option.Environment, option.ClientId,
+            c => secrets.RevealForProcoreAsync(credentialId, slot, c), option.CustomLoginBaseUrl, option.CustomApiBaseUrl);
+
+        var checks = new List<CompanyCheck>();
+        var observed = new SortedSet<long>();
+        VerificationOutcome overall;
+        string summary;
+        try
+        {
+            await procore.AcquireTokenAsync(client, ct);
+            foreach (var companyId in expected)
+            {
+                checks.Add(await CheckCompanyAsync(client, companyId, observed, ct));
+            }
+
+            var failed = checks.FirstOrDefault(c => c.Outcome != VerificationOutcome.Ok);
+            overall = failed?.Outcome ?? VerificationOutcome.Ok;
+            summary = expected.Count == 0
+                ? "Token issued. Install the credential in a company to check API access (every call needs Procore-Company-Id)."
+                : failed is null
+                    ? $"Token issued; /me and /companies answered for all {expected.Count} installed compan{(expected.Count == 1 ? "y" : "ies")}."
+                    : $"Token issued; company {failed.ProcoreCompanyId}: {failed.Message}";
+        }
+        catch (ProcoreApiException ex)
+        {
+            overall = Map(ex.Kind);
+            summary = Describe(overall, ex);
+            checks.AddRange(expected.Select(id => new CompanyCheck(id, overall, summary, ex.StatusCode, ex.RequestId)));
+        }
+        catch (CredentialUnreadableException)
+        {
+            overall = VerificationOutcome.SecretUnreadable;
+            summary = Describe(overall, null);
+            checks.AddRange(expected.Select(id => new CompanyCheck(id, overall, summary, null, null)));
+        }
+        catch (ArgumentException)
+        {
+            overall = VerificationOutcome.Failed;
+            summary = "The credential's Custom login or API base URL is missing or invalid. Edit the credential.";
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var result = new VerificationResult(credentialId, slot, overall, summary, now, checks, expected, observed.ToList());
+        if (slot == SecretSlot.Current)
+        {
+            credential.LastCheckUtc = now;
+            credential.LastCheckOutcome = overall.ToString();
+            credential.LastCheckSummary = AuditTrail.Clean(summary, 2000);
+            credential.LastObservedCompanyIds = AuditTrail.Clean(string.Join(',', observed.Select(id => id.ToString(CultureInfo.InvariantCulture))), 2000);
+            foreach (var installation in credential.Installations)
+            {
+                var check = checks.FirstOrDefault(c => c.ProcoreCompanyId == installation.Company!.ProcoreCompanyId);
+                installation.LastCheckUtc = now;
+                installation.LastOutcome = check?.Outcome.ToString();
+                installation.LastMessage = AuditTrail.Clean(check?.Message, 500);
+                installation.Observed = overall is VerificationOutcome.SecretUnreadable or VerificationOutcome.InvalidClient ? null : observed.Contains(installation.Company!.ProcoreCompanyId);
+            }
+        }
+
+        audit.Add(db, actor, "credential.verify", CredentialSecretStore.TargetType, credentialId.ToString(CultureInfo.InvariantCulture),
+            overall == VerificationOutcome.Ok ? AuditOutcomes.Succeeded : AuditOutcomes.Failed, $"{slot}: {overall}. {summary}");
+        await db.SaveChangesAsync(ct);
+        LogVerified(logger, credentialId, slot, overall);
+        return result;
+    }
+
+    private async Task<CompanyCheck> CheckCompanyAsync(ProcoreCredential client, long companyId, SortedSet<long> observed, CancellationToken ct)
+    {
+        try
+        {
+            var me = await procore.GetMeAsync(client, companyId, ct);
+            var companies = await procore.GetCompaniesAsync(client, companyId, ct);
+            observed.UnionWith(companies.Select(c => c.Id));
+            return new CompanyCheck(companyId, VerificationOutcome.Ok, $"Signed in as {me.Name ?? me.Login ?? "service account"}; sees {companies.Count} compan{(companies.Count == 1 ? "y" : "ies")}.", 200, null);
+        }
+        catch (ProcoreApiException ex)
+        {
+            var outcome = Map(ex.Kind);
+            return new CompanyCheck(companyId, outcome, Describe(outcome, ex), ex.StatusCode, ex.RequestId);
+        }
+    }
+
+    public static VerificationOutcome Map(ProcoreErrorKind kind) => kind switch
+    {
+        ProcoreErrorKind.InvalidClient or ProcoreErrorKind.TokenRequestRejected => VerificationOutcome.InvalidClient,
+        ProcoreErrorKind.AppNotConnected or ProcoreErrorKind.Forbidden => VerificationOutcome.AppNotConnected,
+        ProcoreErrorKind.RateLimited => VerificationOutcome.RateLimited,
+        ProcoreErrorKind.Unreachable or ProcoreErrorKind.Timeout or ProcoreErrorKind.ServerError => VerificationOutcome.Unreachable,
+        ProcoreErrorKind.SecretUnavailable => VerificationOutcome.SecretUnreadable,
+        _ => VerificationOutcome.Failed,
+    };
+
+    private static string Describe(VerificationOutcome outcome, ProcoreApiException? ex) => outcome switch
+    {
+        VerificationOutcome.InvalidClient => "Invalid client: Procore rejected the client id or secret.",
+        VerificationOutcome.AppNotConnected => "App not connected: the app is not installed in this company.",
+        VerificationOutcome.RateLimited => $"Rate limited by Procore{(ex?.RetryAfter is { } wait ? $"; try again in {Math.Ceiling(wait.TotalSeconds)} s" : "")}.",
+        VerificationOutcome.Unreachable => $"Procore unreachable: {ex?.Explanation}",
+        VerificationOutcome.SecretUnreadable => "The stored secret is unreadable (tampered, copied from another credential, or keys missing). Nothing was sent to Procore; replace the secret.",
+        _ => ex is null ? "Verification failed." : $"Failed: {ex.Explanation}",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Verified credential {CredentialId} ({Slot}): {Outcome}")]
+    private static partial void LogVerified(ILogger logger, long credentialId, SecretSlot slot, VerificationOutcome outcome);
+}

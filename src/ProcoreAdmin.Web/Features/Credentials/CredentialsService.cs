@@ -1,0 +1,439 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data;
+using ProcoreAdmin.Data.Companies;
+using ProcoreAdmin.Data.Credentials;
+using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Web.Features.Credentials;
+
+/// <summary>The form model for registering or editing a credential set. <see cref="Secret"/> is write-only.</summary>
+public sealed class CredentialInput
+{
+    public string? Label { get; set; }
+    public string? Environment { get; set; } = nameof(ProcoreEnvironment.Production);
+    public string? ClientId { get; set; }
+
+    /// <summary>Required when registering; when editing, empty keeps the stored secret.</summary>
+    public string? Secret { get; set; }
+    public string? CustomLoginBaseUrl { get; set; }
+    public string? CustomApiBaseUrl { get; set; }
+    public string? Owners { get; set; }
+    public string? Notes { get; set; }
+    public int RotationIntervalDays { get; set; } = 90;
+
+    /// <summary>Companies (internal ids) to install the credential in; only used when registering.</summary>
+    public List<long> CompanyIds { get; set; } = [];
+}
+
+public sealed record CredentialRow(
+    long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? Owners, CredentialStatus Status,
+    IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome);
+
+public sealed record SecretVersionView(string Fingerprint, string SetBy, DateTime SetUtc);
+
+public sealed record InstallationView(
+    long CompanyId, long ProcoreCompanyId, string CompanyName, string? LastOutcome, string? LastMessage, DateTime? LastCheckUtc, bool? Observed);
+
+public sealed record CredentialDetail(
+    long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? CustomLoginBaseUrl, string? CustomApiBaseUrl,
+    string? Owners, string? Notes, int RotationIntervalDays, CredentialStatus Status, DateTime CreatedUtc, string? CreatedBy,
+    DateTime? LastVerifiedRotationUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome, string? LastCheckSummary,
+    SecretVersionView? Current, SecretVersionView? Pending, int RetiredSecretCount, IReadOnlyList<InstallationView> Installations,
+    IReadOnlyList<long> ObservedCompanyIds, int Version)
+{
+    /// <summary>Companies Procore reported that staff did not register as installations (drift).</summary>
+    public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(Installations.Select(i => i.ProcoreCompanyId)).ToList();
+
+    public CredentialInput ToInput() => new()
+    {
+        Label = Label, Environment = Environment.ToString(), ClientId = ClientId, CustomLoginBaseUrl = CustomLoginBaseUrl,
+        CustomApiBaseUrl = CustomApiBaseUrl, Owners = Owners, Notes = Notes, RotationIntervalDays = RotationIntervalDays,
+    };
+}
+
+/// <summary>
+/// The Credentials pages' service. Viewers read; Operators verify; Admins register, edit, replace secrets, change status,
+/// install and delete. Every check happens here, whatever the UI shows.
+/// </summary>
+public sealed class CredentialsService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    CurrentStaff staff,
+    CredentialSecretStore secrets,
+    ICredentialVerifier verifier,
+    IProcoreClient procore,
+    AuditTrail audit,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "see credentials");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.CredentialSets.AsNoTracking().OrderBy(c => c.Label)
+            .Select(c => new
+            {
+                c.Id, c.Label, c.Environment, c.ClientId, c.Owners, c.Status, c.CreatedUtc, c.LastVerifiedRotationUtc, c.RotationIntervalDays,
+                c.LastCheckUtc, c.LastCheckOutcome,
+                Companies = c.Installations.Select(i => i.Company!.Name).ToList(),
+                SecretSet = c.Secrets.Where(s => s.State == SecretVersionState.Current).Select(s => (DateTime?)s.CreatedUtc).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return rows.Select(r => new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
+            r.Companies, r.SecretSet, CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays),
+            r.LastCheckUtc, r.LastCheckOutcome)).ToList();
+    }
+
+    /// <summary>The detail view; opening it is audited (metadata reveal), the secret is never part of it.</summary>
+    public async Task<CredentialDetail?> GetAsync(long id, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Viewer, "see a credential");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var c = await db.CredentialSets.AsNoTracking().Include(x => x.Installations).ThenInclude(i => i.Company)
+            .SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null)
+        {
+            return null;
+        }
+
+        var versions = await db.CredentialSecrets.AsNoTracking().Where(s => s.CredentialSetId == id)
+            .Select(s => new { s.State, s.Fingerprint, s.CreatedBy, s.CreatedUtc }).ToListAsync(ct);
+        SecretVersionView? View(SecretVersionState state) => versions.Where(v => v.State == state)
+            .Select(v => new SecretVersionView(SecretProtector.Display(v.Fingerprint), v.CreatedBy, v.CreatedUtc)).FirstOrDefault();
+        var current = View(SecretVersionState.Current);
+        var observed = (c.LastObservedCompanyIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToList();
+
+        audit.Add(db, actor, "credential.view", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded);
+        await db.SaveChangesAsync(ct);
+
+        return new CredentialDetail(c.Id, c.Label, CredentialMapping.ParseEnvironment(c.Environment), c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+            c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc,
+            CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays),
+            c.LastCheckUtc, c.LastCheckOutcome, c.LastCheckSummary, current, View(SecretVersionState.Pending),
+            versions.Count(v => v.State == SecretVersionState.Retired),
+            c.Installations.OrderBy(i => i.Company!.Name).Select(i => new InstallationView(i.CompanyId, i.Company!.ProcoreCompanyId, i.Company.Name,
+                i.LastOutcome, i.LastMessage, i.LastCheckUtc, i.Observed)).ToList(),
+            observed, c.Version);
+    }
+
+    public async Task<FormResult> CreateAsync(CredentialInput input, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "register credentials");
+        var result = new FormResult();
+        var v = Validate(input, result.Errors, secretRequired: true);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (v is not null && await db.CredentialSets.AnyAsync(c => c.Environment == v.Environment && c.ClientId == v.ClientId, ct))
+        {
+            result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
+        }
+
+        var companies = await db.Companies.Where(c => input.CompanyIds.Contains(c.Id)).ToListAsync(ct);
+        if (v is not null && (companies.Count != input.CompanyIds.Distinct().Count() || companies.Any(c => c.Environment != v.Environment || c.ArchivedUtc != null)))
+        {
+            result.Errors[nameof(CredentialInput.CompanyIds)] = "Install only in existing, active companies of the same environment.";
+        }
+
+        if (v is null || result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await secrets.PrepareAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var credential = new CredentialSet
+        {
+            Label = v.Label, Environment = v.Environment, ClientId = v.ClientId, CustomLoginBaseUrl = v.Login, CustomApiBaseUrl = v.Api,
+            Owners = v.Owners, Notes = v.Notes, RotationIntervalDays = input.RotationIntervalDays, Status = CredentialStatus.Active,
+            CreatedUtc = now, CreatedBy = AuditTrail.Clean(actor.Name, 200),
+        };
+        db.CredentialSets.Add(credential);
+        await db.SaveChangesAsync(ct); // the id binds the ciphertext, so the row exists before the secret is encrypted
+        await secrets.ReplaceCurrentAsync(db, credential, v.Secret!, actor, ct);
+        foreach (var company in companies)
+        {
+            db.Installations.Add(new Installation { CredentialSetId = credential.Id, CompanyId = company.Id, CreatedUtc = now });
+        }
+
+        audit.Add(db, actor, "credential.create", CredentialSecretStore.TargetType, Id(credential.Id), AuditOutcomes.Succeeded,
+            $"{v.Label} ({v.Environment}, client id {v.ClientId}), installed in {companies.Count} compan{(companies.Count == 1 ? "y" : "ies")}");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return FormResult.Success(credential.Id);
+    }
+
+    /// <summary>Edits metadata (and the secret when one is given). Changing client id or environment needs the new secret.</summary>
+    public async Task<FormResult> UpdateAsync(long id, CredentialInput input, int version, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "edit credentials");
+        var result = new FormResult();
+        var v = Validate(input, result.Errors, secretRequired: false);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (credential is null)
+        {
+            return FormResult.Failure("This credential no longer exists.");
+        }
+
+        if (v is not null && await db.CredentialSets.AnyAsync(c => c.Id != id && c.Environment == v.Environment && c.ClientId == v.ClientId, ct))
+        {
+            result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
+        }
+
+        if (v is not null && v.Secret is null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId))
+        {
+            result.Errors[nameof(CredentialInput.Secret)] = "Changing the client id or environment needs the matching client secret too.";
+        }
+
+        if (v is not null && v.Environment != credential.Environment && await db.Installations.AnyAsync(i => i.CredentialSetId == id, ct))
+        {
+            result.Errors[nameof(CredentialInput.Environment)] = "Remove the installations before moving the credential to another environment.";
+        }
+
+        if (v is null || result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        db.Entry(credential).Property(c => c.Version).OriginalValue = version;
+        var changed = new List<string>();
+        void Track(string name, string? before, string? after)
+        {
+            if (!string.Equals(before, after, StringComparison.Ordinal))
+            {
+                changed.Add(name);
+            }
+        }
+
+        Track("label", credential.Label, v.Label);
+        Track("environment", credential.Environment, v.Environment);
+        Track("client id", credential.ClientId, v.ClientId);
+        Track("login URL", credential.CustomLoginBaseUrl, v.Login);
+        Track("API URL", credential.CustomApiBaseUrl, v.Api);
+        Track("owners", credential.Owners, v.Owners);
+        Track("notes", credential.Notes, v.Notes);
+        Track("rotation interval", credential.RotationIntervalDays.ToString(CultureInfo.InvariantCulture), input.RotationIntervalDays.ToString(CultureInfo.InvariantCulture));
+        credential.Label = v.Label;
+        credential.Environment = v.Environment;
+        credential.ClientId = v.ClientId;
+        credential.CustomLoginBaseUrl = v.Login;
+        credential.CustomApiBaseUrl = v.Api;
+        credential.Owners = v.Owners;
+        credential.Notes = v.Notes;
+        credential.RotationIntervalDays = input.RotationIntervalDays;
+        credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+        credential.Version = version + 1;
+
+        await secrets.PrepareAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            if (v.Secret is not null)
+            {
+                // Pending secrets are bound to the old client id; they cannot survive the change.
+                await db.CredentialSecrets.Where(s => s.CredentialSetId == id && s.State == SecretVersionState.Pending).ExecuteDeleteAsync(ct);
+                await secrets.ReplaceCurrentAsync(db, credential, v.Secret, actor, ct);
+                changed.Add("secret");
+            }
+
+            audit.Add(db, actor, "credential.update", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
+                changed.Count == 0 ? "No changes" : $"Changed: {string.Join(", ", changed)}");
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return FormResult.Conflict("credential");
+        }
+
+        if (v.Secret is not null)
+        {
+            procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        }
+
+        return FormResult.Success(id);
+    }
+
+    /// <summary>Replaces the current secret (e.g. after it was reset in the Developer Portal); the old one is retired.</summary>
+    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "replace a secret");
+        var result = new FormResult();
+        var value = InputRules.Secret(result.Errors, nameof(CredentialInput.Secret), secret, required: true);
+        if (result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (credential is null)
+        {
+            return FormResult.Failure("This credential no longer exists.");
+        }
+
+        db.Entry(credential).Property(c => c.Version).OriginalValue = version;
+        credential.Version = version + 1;
+        credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+        await secrets.PrepareAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            await secrets.ReplaceCurrentAsync(db, credential, value!, actor, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return FormResult.Conflict("credential");
+        }
+
+        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        return FormResult.Success(id);
+    }
+
+    public async Task<VerificationResult> VerifyAsync(long id, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Operator, "verify credentials");
+        return await verifier.VerifyAsync(id, SecretSlot.Current, actor, ct);
+    }
+
+    public async Task<FormResult> MarkSuspectedCompromiseAsync(long id, string? reason, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "mark a credential as compromised");
+        var result = new FormResult();
+        var text = InputRules.Text(result.Errors, "Reason", "Reason", reason, 500, required: true);
+        if (result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        await secrets.SetStatusAsync(id, CredentialStatus.SuspectedCompromise, text!, actor, ct);
+        return FormResult.Success(id);
+    }
+
+    public async Task<FormResult> RetireAsync(long id, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "retire credentials");
+        await secrets.SetStatusAsync(id, CredentialStatus.Retired, "Retired by staff", actor, ct);
+        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        return FormResult.Success(id);
+    }
+
+    /// <summary>Deletes the credential, its secret versions and installations. <paramref name="typedLabel"/> must equal its label.</summary>
+    public async Task<FormResult> DeleteAsync(long id, string? typedLabel, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "delete credentials");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (credential is null)
+        {
+            return FormResult.Failure("This credential no longer exists.");
+        }
+
+        if (!string.Equals(typedLabel?.Trim(), credential.Label, StringComparison.Ordinal))
+        {
+            var failed = new FormResult();
+            failed.Errors["ConfirmLabel"] = "Type the credential's label exactly to confirm.";
+            return failed;
+        }
+
+        db.CredentialSets.Remove(credential);
+        audit.Add(db, actor, "credential.delete", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
+            $"{credential.Label} ({credential.Environment}, client id {credential.ClientId})");
+        await db.SaveChangesAsync(ct);
+        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
+        return FormResult.Success(id);
+    }
+
+    public async Task<FormResult> InstallAsync(long credentialId, long companyId, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "install credentials");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var credential = await db.CredentialSets.AsNoTracking().SingleOrDefaultAsync(c => c.Id == credentialId, ct);
+        var company = await db.Companies.AsNoTracking().SingleOrDefaultAsync(c => c.Id == companyId, ct);
+        if (credential is null || company is null || company.ArchivedUtc is not null)
+        {
+            return FormResult.Failure("The credential or company does not exist (or the company is archived).");
+        }
+
+        if (credential.Environment != company.Environment)
+        {
+            return FormResult.Failure($"The credential is for {credential.Environment} but the company is in {company.Environment}.");
+        }
+
+        if (await db.Installations.AnyAsync(i => i.CredentialSetId == credentialId && i.CompanyId == companyId, ct))
+        {
+            return FormResult.Failure("The credential is already installed in this company.");
+        }
+
+        db.Installations.Add(new Installation { CredentialSetId = credentialId, CompanyId = companyId, CreatedUtc = time.GetUtcNow().UtcDateTime });
+        audit.Add(db, actor, "credential.install", CredentialSecretStore.TargetType, Id(credentialId), AuditOutcomes.Succeeded,
+            $"Installed in company {company.ProcoreCompanyId} ({company.Name})");
+        await db.SaveChangesAsync(ct);
+        return FormResult.Success(credentialId);
+    }
+
+    public async Task<FormResult> UninstallAsync(long credentialId, long companyId, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "remove installations");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = await db.Installations.Where(i => i.CredentialSetId == credentialId && i.CompanyId == companyId).ExecuteDeleteAsync(ct);
+        audit.Add(db, actor, "credential.uninstall", CredentialSecretStore.TargetType, Id(credentialId), removed == 0 ? AuditOutcomes.Failed : AuditOutcomes.Succeeded,
+            $"Company #{companyId}");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return removed == 0 ? FormResult.Failure("That installation does not exist.") : FormResult.Success(credentialId);
+    }
+
+    /// <summary>Active companies of one environment, for the install pickers.</summary>
+    public async Task<IReadOnlyList<Company>> CompaniesForAsync(ProcoreEnvironment? environment, CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "see companies");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Companies.AsNoTracking().Where(c => c.ArchivedUtc == null);
+        if (environment is { } env)
+        {
+            var name = env.ToString();
+            query = query.Where(c => c.Environment == name);
+        }
+
+        return await query.OrderBy(c => c.Name).ToListAsync(ct);
+    }
+
+    private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes);
+
+    private static Valid? Validate(CredentialInput input, Dictionary<string, string> errors, bool secretRequired)
+    {
+        var label = InputRules.Text(errors, nameof(CredentialInput.Label), "Label", input.Label, CredentialSetConfiguration.LabelMax, required: true);
+        var env = InputRules.Environment(errors, nameof(CredentialInput.Environment), input.Environment);
+        var clientId = InputRules.Text(errors, nameof(CredentialInput.ClientId), "Client id", input.ClientId, CredentialSetConfiguration.ClientIdMax, required: true);
+        if (clientId is not null && !errors.ContainsKey(nameof(CredentialInput.ClientId)) && clientId.Any(char.IsWhiteSpace))
+        {
+            errors[nameof(CredentialInput.ClientId)] = "Client id must not contain spaces.";
+        }
+
+        var secret = InputRules.Secret(errors, nameof(CredentialInput.Secret), input.Secret, secretRequired);
+        Uri? login = null, api = null;
+        if (env == ProcoreEnvironment.Custom)
+        {
+            login = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomLoginBaseUrl), "Login base URL", input.CustomLoginBaseUrl);
+            api = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomApiBaseUrl), "API base URL", input.CustomApiBaseUrl);
+        }
+
+        var owners = InputRules.Text(errors, nameof(CredentialInput.Owners), "Owners", input.Owners, CredentialSetConfiguration.OwnersMax, required: false);
+        var notes = InputRules.Text(errors, nameof(CredentialInput.Notes), "Notes", input.Notes, CredentialSetConfiguration.NotesMax, required: false, multiline: true);
+        if (input.RotationIntervalDays is < 1 or > 3650)
+        {
+            errors[nameof(CredentialInput.RotationIntervalDays)] = "Rotation interval must be between 1 and 3650 days.";
+        }
+
+        return errors.Count > 0 ? null : new Valid(label!, env!.Value.ToString(), clientId!, secret, login?.ToString(), api?.ToString(), owners, notes);
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using ProcoreAdmin.ProcoreClient;
+
+namespace ProcoreAdmin.Web.Features.Credentials;
+
+/// <summary>The outcome of a form submission: field errors (keyed by input property name), a conflict, or success.</summary>
+public sealed class FormResult
+{
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    public string? Message { get; private init; }
+
+    public bool IsConflict { get; private init; }
+
+    public long? Id { get; private init; }
+
+    public bool Succeeded => Errors.Count == 0 && !IsConflict && Message is null;
+
+    public static FormResult Success(long? id = null) => new() { Id = id };
+
+    public static FormResult Conflict(string what) => new()
+    {
+        IsConflict = true,
+        Message = $"Someone else changed this {what} after you opened it. Your input is still in the form; reload to see their changes, then apply yours again.",
+    };
+
+    public static FormResult Failure(string message) => new() { Message = message };
+
+    public string? this[string field] => Errors.GetValueOrDefault(field);
+}
+
+/// <summary>Server-side input rules shared by the registry's forms. Messages never echo a secret.</summary>
+public static class InputRules
+{
+    /// <summary>Procore ids are positive and fit in a JSON number without loss (2^53 − 1).</summary>
+    public const long MaxProcoreId = 9_007_199_254_740_991;
+
+    public static string? Text(Dictionary<string, string> errors, string field, string label, string? value, int max, bool required, bool multiline = false)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            if (required)
+            {
+                errors[field] = $"{label} is required.";
+            }
+
+            return null;
+        }
+
+        if (trimmed.Length > max)
+        {
+            errors[field] = $"{label} must be at most {max} characters (it has {trimmed.Length}).";
+        }
+        else if (trimmed.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+        {
+            errors[field] = $"{label} contains control characters; remove them.";
+        }
+
+        return trimmed;
+    }
+
+    public static long ProcoreId(Dictionary<string, string> errors, string field, string label, string? value)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            errors[field] = $"{label} is required.";
+            return 0;
+        }
+
+        if (!trimmed.All(char.IsAsciiDigit) && !(trimmed.StartsWith('-') && trimmed[1..].All(char.IsAsciiDigit) && trimmed.Length > 1))
+        {
+            errors[field] = $"{label} must be a whole number (digits only).";
+            return 0;
+        }
+
+        if (!long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) || id > MaxProcoreId)
+        {
+            errors[field] = $"{label} is out of range (at most {MaxProcoreId}).";
+            return 0;
+        }
+
+        if (id <= 0)
+        {
+            errors[field] = $"{label} must be a positive number.";
+            return 0;
+        }
+
+        return id;
+    }
+
+    public static ProcoreEnvironment? Environment(Dictionary<string, string> errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = "Environment is required.";
+            return null;
+        }
+
+        if (!value.All(char.IsAsciiLetter) || !Enum.TryParse<ProcoreEnvironment>(value, ignoreCase: false, out var env) || !Enum.IsDefined(env))
+        {
+            errors[field] = $"Unknown environment. Choose one of: {string.Join(", ", Enum.GetNames<ProcoreEnvironment>())}.";
+            return null;
+        }
+
+        return env;
+    }
+
+    /// <summary>A secret: required, at most 500 characters, no control characters or surrounding spaces. Never echoed.</summary>
+    public static string? Secret(Dictionary<string, string> errors, string field, string? value, bool required)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            if (required)
+            {
+                errors[field] = "Client secret is required.";
+            }
+
+            return null;
+        }
+
+        if (value.Length > 500)
+        {
+            errors[field] = "Client secret must be at most 500 characters.";
+        }
+        else if (value.Any(char.IsControl))
+        {
+            errors[field] = "Client secret contains control characters (for example a line break); paste it again without them.";
+        }
+        else if (value.Trim().Length != value.Length)
+        {
+            errors[field] = "Client secret starts or ends with spaces; paste it again without them.";
+        }
+
+        return value;
+    }
+
+    public static Uri? BaseUrl(Dictionary<string, string> errors, string field, string label, string? value)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            errors[field] = $"{label} is required for the Custom environment.";
+            return null;
+        }
+
+        if (trimmed.Length > 500 || trimmed.Any(char.IsControl))
+        {
+            errors[field] = $"{label} must be a URL of at most 500 characters.";
+            return null;
+        }
+
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            errors[field] = $"{label} must be an absolute http or https URL without user info, query or fragment.";
+            return null;
+        }
+
+        var text = uri.GetLeftPart(UriPartial.Path);
+        return new Uri(text.EndsWith('/') ? text : text + "/");
+    }
+}

@@ -1,0 +1,210 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data;
+using ProcoreAdmin.Data.Credentials;
+
+namespace ProcoreAdmin.Web.Features.Credentials;
+
+/// <summary>What a ciphertext is bound to: copying it to another credential or secret version makes it undecryptable.</summary>
+public sealed record SecretBinding(long CredentialId, string Environment, string ClientId, Guid VersionId)
+{
+    internal string[] Purposes => [$"credential:{CredentialId}", $"environment:{Environment}", $"client:{ClientId}", $"version:{VersionId:N}"];
+}
+
+/// <summary>A Data Protection payload and the id of the key that made it.</summary>
+public sealed record ProtectedSecret(byte[] Ciphertext, Guid KeyId);
+
+/// <summary>
+/// Encrypts client secrets before they reach EF (ASP.NET Core Data Protection: AES-256-CBC + HMAC-SHA256, authenticated,
+/// key ring protected at rest by the configured certificate) and computes keyed fingerprints.
+/// </summary>
+public interface ISecretProtector
+{
+    ProtectedSecret Protect(SecretBinding binding, string secret);
+
+    /// <summary>Throws <see cref="CryptographicException"/> when the payload was changed, copied from another row, or its key is missing.</summary>
+    string Unprotect(SecretBinding binding, byte[] ciphertext);
+
+    /// <summary>HMAC-SHA256 of the secret (hex) under a key that Data Protection holds; never stored or shown in clear.</summary>
+    Task<string> FingerprintAsync(string secret, CancellationToken ct = default);
+
+    /// <summary>
+    /// Loads (or creates) the fingerprint key. Call before opening a write transaction: creating the key writes a row, which
+    /// on SQLite would wait for the caller's own transaction.
+    /// </summary>
+    Task EnsureFingerprintKeyAsync(CancellationToken ct = default);
+
+    /// <summary>The id of the key that new payloads are protected with.</summary>
+    Guid CurrentKeyId { get; }
+
+    /// <summary>Moves the fingerprint key's own payload to the current key; returns true when it changed.</summary>
+    Task<bool> ReprotectFingerprintKeyAsync(CancellationToken ct = default);
+
+    /// <summary>Proves the key ring can read what is stored (throws a clear <see cref="InvalidOperationException"/> otherwise).</summary>
+    Task VerifyKeyRingAsync(CancellationToken ct = default);
+}
+
+public sealed class SecretProtector(IDataProtectionProvider provider, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time) : ISecretProtector
+{
+    public const string Purpose = "ProcoreAdmin.Credentials.v1";
+    public const string FingerprintKeyName = "fingerprint-key-v1";
+
+    private static readonly byte[] Probe = [0x70, 0x72, 0x6f, 0x62, 0x65];
+    private readonly IDataProtector _root = provider.CreateProtector(Purpose);
+    private readonly SemaphoreSlim _keyLock = new(1, 1);
+    private byte[]? _fingerprintKey;
+
+    private IDataProtector FingerprintKeyProtector => _root.CreateProtector("fingerprint-key");
+
+    public Guid CurrentKeyId => KeyIdOf(_root.Protect(Probe));
+
+    /// <summary>The key id in a Data Protection payload header (4-byte magic, then the 16-byte key id).</summary>
+    public static Guid KeyIdOf(byte[] payload) =>
+        payload.Length >= 20 ? new Guid(payload.AsSpan(4, 16)) : Guid.Empty;
+
+    public ProtectedSecret Protect(SecretBinding binding, string secret)
+    {
+        var plain = Encoding.UTF8.GetBytes(secret);
+        try
+        {
+            var payload = _root.CreateProtector(binding.Purposes).Protect(plain);
+            return new ProtectedSecret(payload, KeyIdOf(payload));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public string Unprotect(SecretBinding binding, byte[] ciphertext)
+    {
+        var plain = _root.CreateProtector(binding.Purposes).Unprotect(ciphertext);
+        try
+        {
+            return Encoding.UTF8.GetString(plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public async Task<string> FingerprintAsync(string secret, CancellationToken ct = default)
+    {
+        var key = await GetFingerprintKeyAsync(ct);
+        var plain = Encoding.UTF8.GetBytes(secret);
+        try
+        {
+            return Convert.ToHexStringLower(HMACSHA256.HashData(key, plain));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    public Task EnsureFingerprintKeyAsync(CancellationToken ct = default) => GetFingerprintKeyAsync(ct);
+
+    /// <summary>Shown in the UI: the first 8 hex characters of the keyed fingerprint.</summary>
+    public static string Display(string? fingerprint) =>
+        string.IsNullOrEmpty(fingerprint) ? "—" : $"fp:{fingerprint[..Math.Min(8, fingerprint.Length)]}…";
+
+    public async Task<bool> ReprotectFingerprintKeyAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.CredentialKeyMaterial.SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
+        var current = CurrentKeyId;
+        if (row is null || row.KeyId == current)
+        {
+            return false;
+        }
+
+        var key = FingerprintKeyProtector.Unprotect(row.Protected);
+        row.Protected = FingerprintKeyProtector.Protect(key);
+        row.KeyId = KeyIdOf(row.Protected);
+        CryptographicOperations.ZeroMemory(key);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task VerifyKeyRingAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var keyRow = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
+        var sample = await db.CredentialSecrets.AsNoTracking()
+            .OrderByDescending(s => s.Id)
+            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId })
+            .FirstOrDefaultAsync(ct);
+        try
+        {
+            if (keyRow is not null)
+            {
+                CryptographicOperations.ZeroMemory(FingerprintKeyProtector.Unprotect(keyRow.Protected));
+            }
+
+            if (sample is not null)
+            {
+                _ = Unprotect(new SecretBinding(sample.Id, sample.Environment, sample.ClientId, sample.PublicId), sample.Ciphertext);
+            }
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidOperationException(
+                "The Data Protection key ring cannot decrypt the credential secrets stored in the database. The keys folder " +
+                "(DataProtection:KeysPath) or the certificate that protects it (DataProtection:CertificatePath) is missing or is not " +
+                "the one these secrets were saved with. Restore the original key ring and certificate; the app will not start with a " +
+                "new key ring, because that would leave every stored secret unreadable.");
+        }
+    }
+
+    private async Task<byte[]> GetFingerprintKeyAsync(CancellationToken ct)
+    {
+        if (_fingerprintKey is { } cached)
+        {
+            return cached;
+        }
+
+        await _keyLock.WaitAsync(ct);
+        try
+        {
+            if (_fingerprintKey is not null)
+            {
+                return _fingerprintKey;
+            }
+
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var row = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
+            if (row is null)
+            {
+                var fresh = RandomNumberGenerator.GetBytes(32);
+                var payload = FingerprintKeyProtector.Protect(fresh);
+                db.CredentialKeyMaterial.Add(new CredentialKeyMaterial
+                {
+                    Name = FingerprintKeyName,
+                    Protected = payload,
+                    KeyId = KeyIdOf(payload),
+                    CreatedUtc = time.GetUtcNow().UtcDateTime,
+                });
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return _fingerprintKey = fresh;
+                }
+                catch (DbUpdateException)
+                {
+                    // Another instance created it first: use theirs.
+                    db.ChangeTracker.Clear();
+                    row = await db.CredentialKeyMaterial.AsNoTracking().SingleAsync(k => k.Name == FingerprintKeyName, ct);
+                }
+            }
+
+            return _fingerprintKey = FingerprintKeyProtector.Unprotect(row.Protected);
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+}

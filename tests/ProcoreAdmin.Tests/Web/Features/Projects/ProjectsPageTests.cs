@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using ProcoreAdmin.ProcoreSimulator;
+using ProcoreAdmin.Tests.Support;
+using ProcoreAdmin.Web.Features.Projects;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Tests.Web.Features.Projects;
+
+/// <summary>The projects page against the simulator's 10,000-project company, rendered with bUnit.</summary>
+public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
+{
+    private ProcoreFeatureHarness _harness = null!;
+    private FakeCredentialDirectory _directory = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _harness = await ProcoreFeatureHarness.StartAsync();
+        _directory = _harness.AddServices(Context.Services, role: null);
+        Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _harness.DisposeAsync();
+    }
+
+    private IRenderedComponent<ProjectsPage> RenderPage(string role = StaffRoles.Operator, long? company = FakeCredentialDirectory.Northwind, bool interactive = true)
+    {
+        var auth = Context.AddAuthorization();
+        auth.SetAuthorized("Otto Operator");
+        auth.SetRoles(Web.Hosting.TestSignInExtensions.RolesFor(role));
+        auth.SetClaims(new Claim("iss", "https://test-idp"), new Claim("sub", "otto"));
+        Context.SetRendererInfo(new RendererInfo("Server", interactive));
+        if (company is { } id)
+        {
+            Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/projects?company={id}");
+        }
+
+        return Context.Render<ProjectsPage>();
+    }
+
+    private static IReadOnlyList<string> RowNames(IRenderedComponent<ProjectsPage> cut) =>
+        [.. cut.FindAll("#projects-grid tbody tr.mud-table-row").Select(r => r.QuerySelector("td")?.TextContent.Trim() ?? "")];
+
+    [Fact]
+    public void ProjectsPage_WhilePrerendering_CallsNeitherTheDirectoryNorProcore()
+    {
+        var cut = RenderPage(interactive: false);
+
+        Assert.NotNull(cut.Find("#projects-loading"));
+        Assert.Equal(0, _directory.Reads);
+        Assert.Empty(_harness.ApiRequests());
+    }
+
+    [Fact]
+    public void ProjectsPage_For10000ProjectCompany_FetchesOnlyTheFirstPage()
+    {
+        var cut = RenderPage();
+
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        var requests = _harness.ApiRequests("/rest/v1.1/projects");
+        var request = Assert.Single(requests);
+        Assert.Contains("page=1", request.Query, StringComparison.Ordinal);
+        Assert.Contains("per_page=25", request.Query, StringComparison.Ordinal);
+        Assert.Equal("5000000001", request.CompanyHeader);
+        Assert.Contains("8", cut.Find("#projects-grid").TextContent, StringComparison.Ordinal); // the total from Procore's Total header
+    }
+
+    [Fact]
+    public void ProjectsPage_NextPage_FetchesPageTwoFromProcore()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        var firstPage = RowNames(cut);
+
+        cut.Find("#projects-grid button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("page=2", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.NotEqual(firstPage, RowNames(cut)), TimeSpan.FromSeconds(10));
+        Assert.Equal(25, RowNames(cut).Count);
+    }
+
+    [Fact]
+    public void ProjectsPage_SearchByName_AsksProcoreWithTheNameFilter()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        var wanted = RowNames(cut)[3];
+
+        cut.Find("#project-search").Input(wanted);
+
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"),
+            r => Uri.UnescapeDataString(r.Query).Contains($"filters[name]={wanted}", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.All(RowNames(cut), n => Assert.Contains(wanted, n, StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(10));
+        Assert.NotEmpty(RowNames(cut));
+    }
+
+    [Fact]
+    public async Task ProjectsPage_RowClick_ShowsTheProjectsFieldsInTheDetailPanel()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        var name = RowNames(cut)[2];
+
+        await cut.InvokeAsync(() => cut.FindAll("#projects-grid tbody tr.mud-table-row")[2].Click());
+
+        cut.WaitForAssertion(() => Assert.Equal(name, cut.Find("[data-testid=detail-name]").TextContent.Trim()));
+        var detail = cut.Find("#project-detail").TextContent;
+        Assert.Contains("Project number", detail, StringComparison.Ordinal);
+        Assert.Contains("598", detail, StringComparison.Ordinal); // ids above 2^31 round-trip as 64-bit
+    }
+
+    [Fact]
+    public void ProjectsPage_ForViewer_BrowsesButOffersNoExport()
+    {
+        var cut = RenderPage(StaffRoles.Viewer);
+
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("#export-csv"));
+    }
+
+    [Fact]
+    public void ProjectsPage_CompanyWithoutInstalledCredential_ShowsEmptyStateAndCallsNothing()
+    {
+        var cut = RenderPage(company: FakeCredentialDirectory.Fabrikam);
+
+        cut.WaitForAssertion(() => Assert.Contains("No credential set is installed", cut.Markup, StringComparison.Ordinal));
+        Assert.Empty(_harness.ApiRequests());
+    }
+
+    [Fact]
+    public void ProjectsPage_Export_DownloadsCsvThroughTheJsHelperAndReportsRows()
+    {
+        var download = Context.JSInterop.SetupVoid("procoreAdmin.downloadFile", _ => true);
+        download.SetVoidResult();
+        var cut = RenderPage(company: FakeCredentialDirectory.Contoso);
+        cut.WaitForAssertion(() => Assert.NotEmpty(RowNames(cut)), TimeSpan.FromSeconds(10));
+
+        cut.Find("#export-csv").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Exported 2 projects", cut.Find("#projects-message").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var call = Assert.Single(download.Invocations);
+        Assert.EndsWith(".csv", (string)call.Arguments[0]!, StringComparison.Ordinal);
+    }
+}
