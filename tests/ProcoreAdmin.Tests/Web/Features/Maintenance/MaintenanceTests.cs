@@ -38,7 +38,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
 
         var schedules = await g.InScopeAsync<MaintenanceService, IReadOnlyList<ScheduleView>>(s => s.ListSchedulesAsync());
         Assert.Equal(
-            [MaintenanceJobKinds.CredentialHealthCheck, MaintenanceJobKinds.DeliverNotifications, MaintenanceJobKinds.Housekeeping, MaintenanceJobKinds.RotationReminderScan],
+            [MaintenanceJobKinds.CredentialHealthCheck, MaintenanceJobKinds.DeliverNotifications, MaintenanceJobKinds.Housekeeping, MaintenanceJobKinds.ReprotectSecrets, MaintenanceJobKinds.RotationReminderScan],
             schedules.Select(s => s.Kind).Order());
         Assert.Equal("5 4 * * *", schedules.Single(s => s.Kind == MaintenanceJobKinds.Housekeeping).Cron);
         Assert.All(schedules, s => Assert.True(g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(s.Kind))));
@@ -184,7 +184,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
         long id;
         await using (var db = _db.CreateDbContext())
         {
-            var row = new MaintenanceSchedule { Kind = MaintenanceJobKinds.ReprotectSecrets, Title = "Key re-protect", Cron = "0 3 * * 0", TimeZoneId = "UTC" };
+            var row = new MaintenanceSchedule { Kind = "retired-kind", Title = "A job kind this build no longer has", Cron = "0 3 * * 0", TimeZoneId = "UTC" };
             db.MaintenanceSchedules.Add(row);
             await db.SaveChangesAsync();
             id = row.Id;
@@ -194,7 +194,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
         await using var check = _db.CreateDbContext();
         var run = await check.JobRuns.SingleAsync(r => r.ScheduleId == id);
         Assert.Equal(JobRunOutcome.Failed, run.Outcome);
-        Assert.Contains("reprotect-secrets", run.Summary);
+        Assert.Contains("retired-kind", run.Summary);
     }
 
     [Fact]
