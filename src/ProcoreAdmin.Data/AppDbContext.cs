@@ -4,6 +4,8 @@ using ProcoreAdmin.Data.Audit;
 using ProcoreAdmin.Data.Companies;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.Data.Maintenance;
+using ProcoreAdmin.Data.Notifications;
+using ProcoreAdmin.Data.Rotation;
 
 namespace ProcoreAdmin.Data;
 
@@ -15,6 +17,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 {
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<MaintenanceSchedule> MaintenanceSchedules => Set<MaintenanceSchedule>();
+    public DbSet<CredentialHealthCheck> CredentialHealthChecks => Set<CredentialHealthCheck>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<RotationReminder> RotationReminders => Set<RotationReminder>();
+    public DbSet<RotationRun> RotationRuns => Set<RotationRun>();
+    public DbSet<RotationStep> RotationSteps => Set<RotationStep>();
     public DbSet<ApiConsoleCall> ApiConsoleCalls => Set<ApiConsoleCall>();
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
@@ -26,6 +35,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         modelBuilder.ApplyConfiguration(new AuditEventConfiguration());
         modelBuilder.ApplyConfiguration(new JobRunConfiguration());
+        modelBuilder.ApplyConfiguration(new MaintenanceScheduleConfiguration());
+        modelBuilder.ApplyConfiguration(new CredentialHealthCheckConfiguration());
+        modelBuilder.ApplyConfiguration(new NotificationConfiguration());
+        modelBuilder.ApplyConfiguration(new NotificationDeliveryConfiguration());
+        modelBuilder.ApplyConfiguration(new RotationReminderConfiguration());
+        modelBuilder.ApplyConfiguration(new RotationRunConfiguration());
+        modelBuilder.ApplyConfiguration(new RotationStepConfiguration());
         modelBuilder.ApplyConfiguration(new ApiConsoleCallConfiguration());
         modelBuilder.ApplyConfiguration(new CompanyConfiguration());
         modelBuilder.ApplyConfiguration(new CredentialSetConfiguration());

@@ -1,9 +1,12 @@
 using ProcoreAdmin.Web.Components;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Dashboard;
+using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Features.Notifications;
+using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Features.Companies;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.ApiConsole;
-using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Hosting;
 
@@ -22,6 +25,9 @@ builder.AddAudit();
 builder.AddCompanies();
 builder.AddCredentials();
 builder.AddMaintenance();
+builder.AddNotifications();
+builder.AddRotation();
+builder.AddDashboard();
 builder.AddProjects();
 builder.AddApiConsole();
 
@@ -39,6 +45,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapStaffAccountEndpoints();
 app.MapHealth();
 app.MapBackgroundJobsDashboard();
+app.MapRotation();
 app.MapAudit();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -8,6 +8,7 @@ public enum JobRunOutcome
     Running = 0,
     Succeeded = 1,
     Failed = 2,
+    Skipped = 3,
 }
 
 /// <summary>Our own history of background job runs (Hangfire's own history expires).</summary>
@@ -20,6 +21,9 @@ public sealed class JobRun
     public JobRunOutcome Outcome { get; set; }
     public string? Summary { get; set; }
     public string? Trigger { get; set; }
+
+    /// <summary>The schedule this run belongs to (null for runs outside a schedule).</summary>
+    public long? ScheduleId { get; set; }
 }
 
 public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
@@ -32,5 +36,6 @@ public sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.Property(x => x.Trigger).HasMaxLength(100);
         b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(x => new { x.JobKind, x.StartedUtc });
+        b.HasIndex(x => new { x.ScheduleId, x.StartedUtc });
     }
 }

@@ -1,12 +1,10 @@
-using Hangfire;
 using Microsoft.Extensions.Options;
+using ProcoreAdmin.Web.Features.Credentials;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
 public static class MaintenanceFeature
 {
-    public const string HousekeepingJobId = "housekeeping:prune-job-history";
-
     public static WebApplicationBuilder AddMaintenance(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MaintenanceOptions>()
@@ -15,25 +13,22 @@ public static class MaintenanceFeature
             .Validate(o => Cronos.CronExpression.TryParse(o.HousekeepingCron, out _), "Maintenance:HousekeepingCron is not a valid 5-field cron expression.")
             .ValidateOnStart();
         builder.Services.AddSingleton<JobRunRecorder>();
-        builder.Services.AddTransient<PruneJobHistoryJob>();
+        builder.Services.AddSingleton<ScheduleRegistrar>();
+        builder.Services.AddSingleton<MaintenanceSchedules>();
+        builder.Services.AddTransient<ScheduledJobRunner>();
         builder.Services.AddScoped<MaintenanceService>();
-        builder.Services.AddHostedService<HousekeepingScheduleRegistrar>();
+        builder.Services.AddScheduledJob<PruneJobHistoryJob>(MaintenanceJobKinds.Housekeeping, "Housekeeping: job history and old notifications",
+            "17 3 * * *", "Deletes job-run history and read notifications older than the retention period (audit rows are never deleted).", (job, ct) => job.RunAsync(ct));
+        builder.Services.AddScheduledJob<CheckCredentialHealthJob>(MaintenanceJobKinds.CredentialHealthCheck, "Credential health check",
+            "0 */6 * * *", "Token, /me and /companies with Procore-Company-Id for every active credential set.", (job, ct) => job.RunAsync(ct));
+        builder.Services.AddScheduledJob<ReprotectSecretsJob>(MaintenanceJobKinds.ReprotectSecrets, "Key re-protect",
+            "40 3 * * 0", "Moves every stored secret to the current Data Protection key after a key roll-over.", async (job, ct) =>
+            {
+                var (moved, unreadable, keyId) = await job.ReprotectAsync(ct);
+                return $"Re-protected {moved} secret(s) to key {keyId.ToString()[..8]}; {unreadable} unreadable.";
+            });
+        // The seeded housekeeping cron comes from Maintenance:HousekeepingCron (first start only; later edits live in the database).
+        builder.Services.AddHostedService<ScheduleStartup>();
         return builder;
     }
-}
-
-/// <summary>Registers the housekeeping schedule with Hangfire at start-up (idempotent AddOrUpdate).</summary>
-internal sealed class HousekeepingScheduleRegistrar(IRecurringJobManager recurringJobs, IOptions<MaintenanceOptions> options) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        recurringJobs.AddOrUpdate<PruneJobHistoryJob>(
-            MaintenanceFeature.HousekeepingJobId,
-            job => job.RunAsync("schedule", CancellationToken.None),
-            options.Value.HousekeepingCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

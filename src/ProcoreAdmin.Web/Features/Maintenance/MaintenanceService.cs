@@ -2,14 +2,160 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Maintenance;
+using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
-public sealed record JobRunView(long Id, string JobKind, DateTime StartedUtc, DateTime? FinishedUtc, JobRunOutcome Outcome, string? Summary, string? Trigger);
+public sealed record JobRunView(long Id, string JobKind, DateTime StartedUtc, DateTime? FinishedUtc, JobRunOutcome Outcome, string? Summary, string? Trigger, long? ScheduleId = null);
+
+public sealed record ScheduleView(
+    long Id, string Kind, string Title, string Cron, string TimeZoneId, bool Paused, long? PausedByRotationRunId, long? CredentialId,
+    DateTime? NextRunUtc, JobRunView? LastRun, DateTime UpdatedUtc, string? UpdatedBy);
+
+/// <summary>The result of validating a cron + zone: an error, or the next occurrences (UTC) for a preview.</summary>
+public sealed record CronPreview(string? Error, IReadOnlyList<DateTime> NextUtc)
+{
+    public bool IsValid => Error is null;
+}
+
+/// <summary>
+/// Job-facing schedule operations (no signed-in user: the caller passes the actor). Every change is audited in the same
+/// transaction and re-applied to Hangfire at once, so a change takes effect without a restart.
+/// </summary>
+public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFactory, ScheduleRegistrar registrar, AuditTrail audit, TimeProvider time)
+{
+    public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var schedules = await db.MaintenanceSchedules.AsNoTracking().OrderBy(s => s.Title).ToListAsync(ct);
+        var ids = schedules.Select(s => s.Id).ToList();
+        // Latest run per schedule in one query.
+        var lastRuns = await db.JobRuns.AsNoTracking()
+            .Where(r => r.ScheduleId != null && ids.Contains(r.ScheduleId.Value))
+            .Where(r => r.Id == db.JobRuns.Where(x => x.ScheduleId == r.ScheduleId).Max(x => x.Id))
+            .Select(r => new JobRunView(r.Id, r.JobKind, r.StartedUtc, r.FinishedUtc, r.Outcome, r.Summary, r.Trigger, r.ScheduleId))
+            .ToListAsync(ct);
+        var now = time.GetUtcNow().UtcDateTime;
+        return schedules.Select(s => new ScheduleView(s.Id, s.Kind, s.Title, s.Cron, s.TimeZoneId, s.Paused, s.PausedByRotationRunId, s.CredentialId,
+                s.Paused ? null : NextRun(s, now), lastRuns.FirstOrDefault(r => r.ScheduleId == s.Id), s.UpdatedUtc, s.UpdatedBy))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<JobRunView>> HistoryAsync(long scheduleId, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.JobRuns.AsNoTracking().Where(r => r.ScheduleId == scheduleId)
+            .OrderByDescending(r => r.Id)
+            .Take(Math.Clamp(take, 1, 500))
+            .Select(r => new JobRunView(r.Id, r.JobKind, r.StartedUtc, r.FinishedUtc, r.Outcome, r.Summary, r.Trigger, r.ScheduleId))
+            .ToListAsync(ct);
+    }
+
+    public CronPreview Preview(string? cron, string? timeZoneId, int count = 5)
+    {
+        if (!CronSchedule.TryParse(cron, timeZoneId, out var expression, out var zone, out var error))
+        {
+            return new CronPreview(error, []);
+        }
+
+        return new CronPreview(null, CronSchedule.Next(expression!, zone!, time.GetUtcNow().UtcDateTime, count));
+    }
+
+    /// <summary>Changes cron and zone. Throws <see cref="ArgumentException"/> with a user-facing message when invalid.</summary>
+    public async Task UpdateAsync(long scheduleId, string cron, string timeZoneId, StaffActor actor, CancellationToken ct = default)
+    {
+        var preview = Preview(cron, timeZoneId);
+        if (!preview.IsValid)
+        {
+            throw new ArgumentException(preview.Error);
+        }
+
+        await ChangeAsync(scheduleId, actor, "maintenance.schedule.update", s =>
+        {
+            s.Cron = cron.Trim();
+            s.TimeZoneId = timeZoneId.Trim();
+            return $"cron '{s.Cron}' in {s.TimeZoneId}";
+        }, ct);
+    }
+
+    public Task PauseAsync(long scheduleId, StaffActor actor, CancellationToken ct = default) =>
+        ChangeAsync(scheduleId, actor, "maintenance.schedule.pause", s => { s.Paused = true; return "paused"; }, ct);
+
+    public Task ResumeAsync(long scheduleId, StaffActor actor, CancellationToken ct = default) =>
+        ChangeAsync(scheduleId, actor, "maintenance.schedule.resume", s => { s.Paused = false; s.PausedByRotationRunId = null; return "resumed"; }, ct);
+
+    /// <summary>Pauses the running schedules that work on one credential, marking them as paused by the rotation run.</summary>
+    public async Task<IReadOnlyList<long>> PauseForRotationAsync(long credentialId, long rotationRunId, StaffActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var schedules = await db.MaintenanceSchedules.Where(s => s.CredentialId == credentialId && (!s.Paused || s.PausedByRotationRunId == rotationRunId)).ToListAsync(ct);
+        foreach (var s in schedules)
+        {
+            s.Paused = true;
+            s.PausedByRotationRunId = rotationRunId;
+            s.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+            s.UpdatedBy = Who(actor);
+            audit.Add(db, actor, "maintenance.schedule.pause", "MaintenanceSchedule", s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AuditOutcomes.Succeeded, $"paused for rotation run {rotationRunId}");
+        }
+
+        await db.SaveChangesAsync(ct);
+        schedules.ForEach(registrar.Apply);
+        return schedules.Select(s => s.Id).ToList();
+    }
+
+    /// <summary>Resumes only the schedules that this rotation run paused (idempotent).</summary>
+    public async Task<IReadOnlyList<long>> ResumeAfterRotationAsync(long rotationRunId, StaffActor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var schedules = await db.MaintenanceSchedules.Where(s => s.PausedByRotationRunId == rotationRunId).ToListAsync(ct);
+        foreach (var s in schedules)
+        {
+            s.Paused = false;
+            s.PausedByRotationRunId = null;
+            s.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+            s.UpdatedBy = Who(actor);
+            audit.Add(db, actor, "maintenance.schedule.resume", "MaintenanceSchedule", s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AuditOutcomes.Succeeded, $"resumed after rotation run {rotationRunId}");
+        }
+
+        await db.SaveChangesAsync(ct);
+        schedules.ForEach(registrar.Apply);
+        return schedules.Select(s => s.Id).ToList();
+    }
+
+    /// <summary>Schedules that work on a credential (for a rotation's blast radius).</summary>
+    public async Task<IReadOnlyList<ScheduleView>> ForCredentialAsync(long credentialId, CancellationToken ct = default) =>
+        (await ListAsync(ct)).Where(s => s.CredentialId == credentialId).ToList();
+
+    private async Task ChangeAsync(long scheduleId, StaffActor actor, string action, Func<MaintenanceSchedule, string> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var schedule = await db.MaintenanceSchedules.SingleOrDefaultAsync(s => s.Id == scheduleId, ct)
+            ?? throw new KeyNotFoundException($"Schedule {scheduleId} does not exist.");
+        var detail = change(schedule);
+        schedule.UpdatedUtc = time.GetUtcNow().UtcDateTime;
+        schedule.UpdatedBy = Who(actor);
+        audit.Add(db, actor, action, "MaintenanceSchedule", scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded,
+            $"{schedule.Kind}: {detail}");
+        await db.SaveChangesAsync(ct);
+        registrar.Apply(schedule);
+    }
+
+    private static DateTime? NextRun(MaintenanceSchedule s, DateTime now) =>
+        CronSchedule.TryParse(s.Cron, s.TimeZoneId, out var e, out var z, out _) ? CronSchedule.Next(e!, z!, now, 1).FirstOrDefault() : null;
+
+    private static string Who(StaffActor actor) => AuditTrail.Clean(actor.Name, 200)!;
+}
 
 /// <summary>What the Maintenance page reads and does. Role checks happen here, not only in the page.</summary>
-public sealed class MaintenanceService(IDbContextFactory<AppDbContext> dbFactory, IBackgroundJobClient jobs, CurrentStaff staff)
+public sealed class MaintenanceService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IBackgroundJobClient jobs,
+    CurrentStaff staff,
+    MaintenanceSchedules schedules,
+    AuditTrail audit)
 {
     public async Task<IReadOnlyList<JobRunView>> RecentRunsAsync(int take, CancellationToken ct = default)
     {
@@ -18,20 +164,62 @@ public sealed class MaintenanceService(IDbContextFactory<AppDbContext> dbFactory
         return await db.JobRuns.AsNoTracking()
             .OrderByDescending(r => r.StartedUtc).ThenByDescending(r => r.Id)
             .Take(Math.Clamp(take, 1, 500))
-            .Select(r => new JobRunView(r.Id, r.JobKind, r.StartedUtc, r.FinishedUtc, r.Outcome, r.Summary, r.Trigger))
+            .Select(r => new JobRunView(r.Id, r.JobKind, r.StartedUtc, r.FinishedUtc, r.Outcome, r.Summary, r.Trigger, r.ScheduleId))
             .ToListAsync(ct);
     }
 
+    /// <summary>The latest health check of every credential set.</summary>
+    public async Task<IReadOnlyList<HealthCheckView>> LatestHealthChecksAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read health checks");
+        return await CheckCredentialHealthJob.LatestAsync(dbFactory, ct);
+    }
+
+    public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read maintenance schedules");
+        return await schedules.ListAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<JobRunView>> ScheduleHistoryAsync(long scheduleId, int take = 50, CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read job history");
+        return await schedules.HistoryAsync(scheduleId, take, ct);
+    }
+
+    /// <summary>Validation and the next five occurrences (no change is made).</summary>
+    public CronPreview Preview(string? cron, string? timeZoneId) => schedules.Preview(cron, timeZoneId);
+
+    public async Task UpdateScheduleAsync(long scheduleId, string cron, string timeZoneId)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "change maintenance schedules");
+        await schedules.UpdateAsync(scheduleId, cron, timeZoneId, actor);
+    }
+
+    public async Task PauseAsync(long scheduleId)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "pause maintenance schedules");
+        await schedules.PauseAsync(scheduleId, actor);
+    }
+
+    public async Task ResumeAsync(long scheduleId)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "resume maintenance schedules");
+        await schedules.ResumeAsync(scheduleId, actor);
+    }
+
     /// <summary>
-    /// Queues the housekeeping job now and returns the run's trigger label (how its run is recognised in the history).
-    /// Operators and Admins only; the job argument is that label, never data.
+    /// Queues one run of the schedule now and returns its trigger label (how the run is recognised in the history).
+    /// Operators and Admins only; the job arguments are the schedule id and that label, never data.
     /// </summary>
-    public async Task<string> RunHousekeepingNowAsync()
+    public async Task<string> RunNowAsync(long scheduleId)
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "run jobs");
-        var who = actor.Subject.Length > 80 ? actor.Subject[..80] : actor.Subject;
+        var who = actor.Subject.Length > 60 ? actor.Subject[..60] : actor.Subject;
         var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
-        jobs.Enqueue<PruneJobHistoryJob>(j => j.RunAsync(trigger, CancellationToken.None));
+        jobs.Enqueue<ScheduledJobRunner>(j => j.RunAsync(scheduleId, trigger, CancellationToken.None));
+        await audit.RecordAsync(actor, "maintenance.schedule.run-now", "MaintenanceSchedule",
+            scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, trigger);
         return trigger;
     }
 }

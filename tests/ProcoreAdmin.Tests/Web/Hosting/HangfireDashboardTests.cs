@@ -48,7 +48,7 @@ public sealed class HangfireDashboardTests : IDisposable
     {
         using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/hangfire/recurring").As(TestSignInExtensions.RolesFor(StaffRoles.Admin)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("housekeeping:prune-job-history", await response.Content.ReadAsStringAsync());
+        Assert.Contains("maintenance:prune-job-history", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class HangfireDashboardTests : IDisposable
     {
         using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/hangfire/recurring/trigger")
         {
-            Content = new FormUrlEncodedContent([new("jobs[]", "housekeeping:prune-job-history")]),
+            Content = new FormUrlEncodedContent([new("jobs[]", "maintenance:prune-job-history")]),
         }.As(TestSignInExtensions.RolesFor(StaffRoles.Admin)));
         Assert.False(response.IsSuccessStatusCode, $"Trigger without antiforgery answered {(int)response.StatusCode}");
     }

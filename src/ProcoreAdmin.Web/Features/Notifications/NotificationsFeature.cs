@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using ProcoreAdmin.Web.Features.Maintenance;
+
+namespace ProcoreAdmin.Web.Features.Notifications;
+
+public static class NotificationsFeature
+{
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(NotificationsOptions.Section);
+        builder.Services.AddOptions<NotificationsOptions>()
+            .Bind(section)
+            .PostConfigure(o =>
+            {
+                // The embedded default shows what would be sent: in Development, with no e-mail settings, messages go
+                // to App_Data/mail-pickup as .eml files.
+                if (builder.Environment.IsDevelopment() && !section.GetSection("Email").Exists())
+                {
+                    o.Email.Enabled = true;
+                    o.Email.Mode = EmailMode.Pickup;
+                    o.Email.From = "procoreadmin@localhost.test";
+                    if (o.DefaultRecipients.Count == 0)
+                    {
+                        o.DefaultRecipients.Add("admins@localhost.test");
+                    }
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
+        builder.Services.AddHttpClient(WebhookChannel.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.AddSingleton<NotificationCenter>();
+        builder.Services.AddSingleton<INotificationChannel, EmailChannel>();
+        builder.Services.AddSingleton<INotificationChannel, WebhookChannel>();
+        builder.Services.AddScoped<NotificationService>();
+        builder.Services.AddScheduledJob<DeliverNotificationsJob>(MaintenanceJobKinds.DeliverNotifications, "Notification delivery (retries)",
+            "*/5 * * * *", "Sends pending e-mail and webhook deliveries; failed ones are retried with back-off.", (job, ct) => job.RunAsync(ct));
+        return builder;
+    }
+}

@@ -1,0 +1,45 @@
+using ProcoreAdmin.Data.Rotation;
+
+namespace ProcoreAdmin.Web.Features.Rotation;
+
+/// <summary>The checklist, in order. Numbers are stored; names are for display.</summary>
+public static class RotationSteps
+{
+    public const int Preparation = 1;
+    public const int Rehearsal = 2;
+    public const int PauseSchedules = 3;
+    public const int PendingSecret = 4;
+    public const int Verify = 5;
+    public const int Promote = 6;
+    public const int Resume = 7;
+
+    public static readonly IReadOnlyList<(int Number, string Name)> All =
+    [
+        (Preparation, "Preparation: notify owners, list blast radius"),
+        (Rehearsal, "Rehearsal in the Developer Sandbox"),
+        (PauseSchedules, "Pause dependent schedules"),
+        (PendingSecret, "Reset in the Developer Portal, paste the new secret"),
+        (Verify, "Verify the pending secret"),
+        (Promote, "Promote pending to current, drop cached tokens"),
+        (Resume, "Resume schedules, record time to restore"),
+    ];
+}
+
+public sealed record RotationStepView(int Number, string Name, RotationStepState State, DateTime? UpdatedUtc, string? ActorName, string? ActorSubject, string? Notes, string? Evidence);
+
+public sealed record RotationRunView(
+    long Id, long CredentialId, RotationRunState State, bool Urgent, string Reason, DateTime StartedUtc, string StartedBy,
+    DateTime? FinishedUtc, double? TimeToRestoreSeconds, DateTime? NextDueUtc, IReadOnlyList<RotationStepView> Steps)
+{
+    /// <summary>The first step that is neither done nor skipped (null when all are).</summary>
+    public int? CurrentStep => Steps.Where(s => s.State is not (RotationStepState.Done or RotationStepState.Skipped)).Select(s => (int?)s.Number).FirstOrDefault();
+
+    public RotationStepView Step(int number) => Steps.Single(s => s.Number == number);
+}
+
+/// <summary>A rotation of this credential is already active (the unique index on the active run said so).</summary>
+public sealed class RotationConflictException(long credentialId)
+    : Exception($"A rotation of credential set {credentialId} is already in progress. Open it on the Rotation page instead of starting another.");
+
+/// <summary>A step cannot run now (order, state, or input); the message is shown to the user as is.</summary>
+public sealed class RotationStepException(string message) : Exception(message);

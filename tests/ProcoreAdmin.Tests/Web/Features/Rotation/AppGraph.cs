@@ -1,0 +1,88 @@
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ProcoreAdmin.Data;
+using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Tests.Support;
+using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Credentials;
+using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Features.Notifications;
+using ProcoreAdmin.Web.Features.Rotation;
+using ProcoreAdmin.Web.Hosting;
+
+namespace ProcoreAdmin.Tests.Web.Features.Rotation;
+
+/// <summary>
+/// The app's own service graph for Maintenance, Notifications and Rotation (the real <c>AddX()</c> registrations) over a
+/// SQLite file, with a fake clock, the fake credential registry, recording Hangfire clients and a role for CurrentStaff.
+/// Two graphs on one file behave like two app instances sharing a database.
+/// </summary>
+public sealed class AppGraph : IAsyncDisposable
+{
+    private AppGraph(ServiceProvider services) => Services = services;
+
+    public ServiceProvider Services { get; }
+
+    public FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
+    public FakeCredentialRegistry Registry => Services.GetRequiredService<FakeCredentialRegistry>();
+    public RecordingJobClient Jobs => (RecordingJobClient)Services.GetRequiredService<IBackgroundJobClient>();
+    public RecordingRecurringJobs Recurring => (RecordingRecurringJobs)Services.GetRequiredService<IRecurringJobManager>();
+    public RecordingProcoreClient Procore => (RecordingProcoreClient)Services.GetRequiredService<IProcoreClient>();
+    public IDbContextFactory<AppDbContext> Db => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+    public static AppGraph Create(TestDatabase database, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
+        IDictionary<string, string?>? settings = null, string environment = "Production")
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = database.Folder });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Logging.ClearProviders();
+        builder.Services.AddDbContextFactory<AppDbContext>(o =>
+            DatabaseSetup.Configure(o, new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder));
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton<ICredentialDirectory>(registry);
+        builder.Services.AddSingleton<ICredentialVerifier>(registry);
+        builder.Services.AddSingleton<ICredentialSecretStore>(registry);
+        builder.Services.AddSingleton<IProcoreClient, RecordingProcoreClient>();
+        builder.Services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
+        builder.Services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
+        builder.Services.AddScoped(_ => FixedAuthenticationState.As(role));
+        builder.AddAudit();
+        builder.AddMaintenance();
+        builder.AddNotifications();
+        builder.AddRotation();
+        return new AppGraph(builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+    }
+
+    /// <summary>Runs the start-up schedule seeding and Hangfire registration like the host does.</summary>
+    public async Task StartAsync()
+    {
+        foreach (var hosted in Services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+    }
+
+    public async Task<T> InScopeAsync<TService, T>(Func<TService, Task<T>> action)
+        where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task InScopeAsync<TService>(Func<TService, Task> action)
+        where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public ValueTask DisposeAsync() => Services.DisposeAsync();
+}
