@@ -141,7 +141,9 @@ public static class G10BackgroundJobsGoal
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var schedules = await db.MaintenanceSchedules.AsNoTracking().ToListAsync();
         double perMinute = 0;
-        foreach (var s in schedules.Where(s => s.Kind != MaintenanceJobKinds.CredentialHealthCheck))
+        // Not in this graph: the health check (calls Procore, no idle case) and key re-protect (needs the real
+        // credential registry and key ring; with nothing to move it is one SELECT of rows on an old key, once a day).
+        foreach (var s in schedules.Where(s => s.Kind is not (MaintenanceJobKinds.CredentialHealthCheck or MaintenanceJobKinds.ReprotectSecrets)))
         {
             await runner.RunAsync(s.Id, "bench", CancellationToken.None); // warm-up
             app.Counter.Reset();
@@ -153,7 +155,7 @@ public static class G10BackgroundJobsGoal
             output.WriteLine($"G10 info: idle run of {s.Kind}: {commands} command(s), {perDay} run(s)/day");
         }
 
-        output.WriteLine("G10 info: the health check calls Procore (no idle case); the notification bell adds 1 query per open circuit per minute");
+        output.WriteLine("G10 info: the health check calls Procore (no idle case); key re-protect is not in this graph (idle: 1 SELECT/day); the notification bell adds 1 query per open circuit per minute");
         return Line(output, "G10 idle database commands per minute (default schedules)", perMinute, "<= 120", perMinute <= 120);
     }
 

@@ -12,6 +12,9 @@ namespace ProcoreAdmin.Tests.Web.Features.Projects;
 /// <summary>The projects page against the simulator's 10,000-project company, rendered with bUnit.</summary>
 public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
 {
+    // Generous: the whole suite (browser tests included) shares 2 cores; these are waits for a condition, not sleeps.
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
     private ProcoreFeatureHarness _harness = null!;
     private FakeCredentialDirectory _directory = null!;
 
@@ -61,7 +64,7 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     {
         var cut = RenderPage();
 
-        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
         var requests = _harness.ApiRequests("/rest/v1.1/projects");
         var request = Assert.Single(requests);
         Assert.Contains("page=1", request.Query, StringComparison.Ordinal);
@@ -74,13 +77,13 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     public void ProjectsPage_NextPage_FetchesPageTwoFromProcore()
     {
         var cut = RenderPage();
-        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
         var firstPage = RowNames(cut);
 
         cut.Find("#projects-grid button[aria-label='Next page']").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("page=2", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
-        cut.WaitForAssertion(() => Assert.NotEqual(firstPage, RowNames(cut)), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("page=2", StringComparison.Ordinal)), WaitLimit);
+        cut.WaitForAssertion(() => Assert.NotEqual(firstPage, RowNames(cut)), WaitLimit);
         Assert.Equal(25, RowNames(cut).Count);
     }
 
@@ -88,14 +91,14 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     public void ProjectsPage_SearchByName_AsksProcoreWithTheNameFilter()
     {
         var cut = RenderPage();
-        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
         var wanted = RowNames(cut)[3];
 
         cut.Find("#project-search").Input(wanted);
 
         cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"),
-            r => Uri.UnescapeDataString(r.Query).Contains($"filters[name]={wanted}", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
-        cut.WaitForAssertion(() => Assert.All(RowNames(cut), n => Assert.Contains(wanted, n, StringComparison.OrdinalIgnoreCase)), TimeSpan.FromSeconds(10));
+            r => Uri.UnescapeDataString(r.Query).Contains($"filters[name]={wanted}", StringComparison.Ordinal)), WaitLimit);
+        cut.WaitForAssertion(() => Assert.All(RowNames(cut), n => Assert.Contains(wanted, n, StringComparison.OrdinalIgnoreCase)), WaitLimit);
         Assert.NotEmpty(RowNames(cut));
     }
 
@@ -103,7 +106,7 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     public async Task ProjectsPage_RowClick_ShowsTheProjectsFieldsInTheDetailPanel()
     {
         var cut = RenderPage();
-        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
         var name = RowNames(cut)[2];
 
         await cut.InvokeAsync(() => cut.FindAll("#projects-grid tbody tr.mud-table-row")[2].Click());
@@ -119,7 +122,7 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     {
         var cut = RenderPage(StaffRoles.Viewer);
 
-        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
         Assert.Empty(cut.FindAll("#export-csv"));
     }
 
@@ -138,11 +141,11 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
         var download = Context.JSInterop.SetupVoid("procoreAdmin.downloadFile", _ => true);
         download.SetVoidResult();
         var cut = RenderPage(company: FakeCredentialDirectory.Contoso);
-        cut.WaitForAssertion(() => Assert.NotEmpty(RowNames(cut)), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.NotEmpty(RowNames(cut)), WaitLimit);
 
         cut.Find("#export-csv").Click();
 
-        cut.WaitForAssertion(() => Assert.Contains("Exported 2 projects", cut.Find("#projects-message").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains("Exported 2 projects", cut.Find("#projects-message").TextContent, StringComparison.Ordinal), WaitLimit);
         var call = Assert.Single(download.Invocations);
         Assert.EndsWith(".csv", (string)call.Arguments[0]!, StringComparison.Ordinal);
     }
