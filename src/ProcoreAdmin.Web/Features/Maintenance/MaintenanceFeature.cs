@@ -19,6 +19,8 @@ public static class MaintenanceFeature
         builder.Services.AddScoped<MaintenanceService>();
         builder.Services.AddScheduledJob<PruneJobHistoryJob>(MaintenanceJobKinds.Housekeeping, "Housekeeping: job history and old notifications",
             "17 3 * * *", "Deletes job-run history and read notifications older than the retention period (audit rows are never deleted).", (job, ct) => job.RunAsync(ct));
+        builder.Services.AddScheduledJob<EvictUnusableTokensJob>(MaintenanceJobKinds.TokenCacheHousekeeping, "Housekeeping: token cache",
+            "25 * * * *", "Drops cached Procore tokens of retired, down or compromised credentials and of pending slots no rotation uses.", (job, ct) => job.RunAsync(ct));
         builder.Services.AddScheduledJob<CheckCredentialHealthJob>(MaintenanceJobKinds.CredentialHealthCheck, "Credential health check",
             "0 */6 * * *", "Token, /me and /companies with Procore-Company-Id for every active credential set.", (job, ct) => job.RunAsync(ct));
         builder.Services.AddScheduledJob<ReprotectSecretsJob>(MaintenanceJobKinds.ReprotectSecrets, "Key re-protect",

@@ -13,6 +13,7 @@ public static class MaintenanceJobKinds
     public const string RotationReminderScan = "rotation-reminder-scan";
     public const string CredentialHealthCheck = "credential-health-check";
     public const string DeliverNotifications = "deliver-notifications";
+    public const string TokenCacheHousekeeping = EvictUnusableTokensJob.Kind;
 
     /// <summary>Key re-protect (the credential registry's <c>ReprotectSecretsJob</c>).</summary>
     public const string ReprotectSecrets = Credentials.ReprotectSecretsJob.Kind;
