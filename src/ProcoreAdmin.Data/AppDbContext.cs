@@ -21,6 +21,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<CredentialHealthCheck> CredentialHealthChecks => Set<CredentialHealthCheck>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<NotificationRead> NotificationReads => Set<NotificationRead>();
     public DbSet<RotationReminder> RotationReminders => Set<RotationReminder>();
     public DbSet<RotationRun> RotationRuns => Set<RotationRun>();
     public DbSet<RotationStep> RotationSteps => Set<RotationStep>();
@@ -39,6 +40,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.ApplyConfiguration(new CredentialHealthCheckConfiguration());
         modelBuilder.ApplyConfiguration(new NotificationConfiguration());
         modelBuilder.ApplyConfiguration(new NotificationDeliveryConfiguration());
+        modelBuilder.ApplyConfiguration(new NotificationReadConfiguration());
         modelBuilder.ApplyConfiguration(new RotationReminderConfiguration());
         modelBuilder.ApplyConfiguration(new RotationRunConfiguration());
         modelBuilder.ApplyConfiguration(new RotationStepConfiguration());

@@ -651,6 +651,26 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                     b.ToTable("NotificationDeliveries", (string)null);
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.Notifications.NotificationRead", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReaderKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime>("ReadUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("NotificationId", "ReaderKey");
+
+                    b.HasIndex("ReaderKey");
+
+                    b.ToTable("NotificationReads", (string)null);
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationReminder", b =>
                 {
                     b.Property<long>("Id")
@@ -831,6 +851,15 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Notification");
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.Notifications.NotificationRead", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationReminder", b =>

@@ -625,6 +625,26 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                     b.ToTable("NotificationDeliveries", (string)null);
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.Notifications.NotificationRead", b =>
+                {
+                    b.Property<long>("NotificationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReaderKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength(false);
+
+                    b.Property<DateTime>("ReadUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NotificationId", "ReaderKey");
+
+                    b.HasIndex("ReaderKey");
+
+                    b.ToTable("NotificationReads", (string)null);
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationReminder", b =>
                 {
                     b.Property<long>("Id")
@@ -798,6 +818,15 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Notification");
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.Notifications.NotificationRead", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationReminder", b =>

@@ -123,6 +123,42 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inbox_ReadStateIsPerPerson_OneReaderDoesNotClearAnothersBell()
+    {
+        await using var g = CreateWithStub(new StubWebhook(_time));
+        var center = g.Services.GetRequiredService<NotificationCenter>();
+        await center.RaiseAsync(new NotificationDraft("a", NotificationSeverity.Info, "A", "B"));
+        await center.RaiseAsync(new NotificationDraft("b", NotificationSeverity.Info, "B", "B"));
+        var ada = Inbox(g, "dev-admin");
+        var vera = Inbox(g, "dev-viewer");
+
+        var first = (await ada.ListAsync(unreadOnly: true))[0];
+        await ada.MarkReadAsync(first.Id);
+        await ada.MarkReadAsync(first.Id); // twice is harmless
+
+        Assert.Equal(1, await ada.UnreadCountAsync());
+        Assert.Equal(2, await vera.UnreadCountAsync());
+        Assert.NotNull((await ada.ListAsync(unreadOnly: false)).Single(n => n.Id == first.Id).ReadUtc);
+        Assert.Null((await vera.ListAsync(unreadOnly: false)).Single(n => n.Id == first.Id).ReadUtc);
+
+        Assert.Equal(2, await vera.MarkAllReadAsync());
+        Assert.Equal(0, await vera.UnreadCountAsync());
+        Assert.Equal(1, await ada.UnreadCountAsync());
+    }
+
+    private NotificationService Inbox(AppGraph g, string subject) => new(
+        g.Db, new CurrentStaff(new SubjectAuthenticationState(subject)), g.Services.GetRequiredService<NotificationCenter>(), _time);
+
+    private sealed class SubjectAuthenticationState(string subject) : Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider
+    {
+        public override Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> GetAuthenticationStateAsync() =>
+            Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(new System.Security.Claims.ClaimsPrincipal(
+                new System.Security.Claims.ClaimsIdentity(
+                    [new("sub", subject), new("iss", "https://idp.test"), new("name", subject), new(StaffRoles.ClaimType, StaffRoles.Viewer)],
+                    "test", "name", StaffRoles.ClaimType))));
+    }
+
+    [Fact]
     public async Task Inbox_UnreadCountAndMarkRead()
     {
         await using var g = CreateWithStub(new StubWebhook(_time));
