@@ -140,21 +140,16 @@ public sealed partial class DevelopmentCompanions(
 
 public static class DevelopmentCompanionsSetup
 {
-    /// <summary>Registers the companions. They start only in Development; elsewhere they are never constructed.</summary>
+    /// <summary>Registers the companions. Outside Development both are switched off, so the hosted service starts nothing.</summary>
     public static WebApplicationBuilder AddDevelopmentCompanions(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DevelopmentCompanionsOptions>()
+        var options = builder.Services.AddOptions<DevelopmentCompanionsOptions>()
             .Bind(builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section));
-        var settings = builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section).Get<DevelopmentCompanionsOptions>()
-                       ?? new DevelopmentCompanionsOptions();
         if (!builder.Environment.IsDevelopment())
         {
-            settings.DevIdentity = false;
-            settings.Simulator = false;
-            builder.Services.Configure<DevelopmentCompanionsOptions>(o => { o.DevIdentity = false; o.Simulator = false; });
+            options.Configure(o => { o.DevIdentity = false; o.Simulator = false; });
         }
 
-        builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<DevelopmentCompanions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DevelopmentCompanions>());
         return builder;

@@ -51,13 +51,13 @@ public sealed class StaffAuthenticationOptions
 }
 
 /// <summary>Start-up validation with messages that say what to fix.</summary>
-public sealed class StaffAuthenticationOptionsValidator(IHostEnvironment environment, DevelopmentCompanionsOptions companions)
+public sealed class StaffAuthenticationOptionsValidator(IHostEnvironment environment, IOptions<DevelopmentCompanionsOptions> companions)
     : IValidateOptions<StaffAuthenticationOptions>
 {
     public ValidateOptionsResult Validate(string? name, StaffAuthenticationOptions options)
     {
         var failures = new List<string>();
-        var usesDevIdentity = string.IsNullOrWhiteSpace(options.Authority) && environment.IsDevelopment() && companions.DevIdentity;
+        var usesDevIdentity = string.IsNullOrWhiteSpace(options.Authority) && environment.IsDevelopment() && companions.Value.DevIdentity;
 
         if (!usesDevIdentity)
         {

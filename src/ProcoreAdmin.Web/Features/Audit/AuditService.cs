@@ -48,27 +48,11 @@ public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, Curr
             {
                 e.OccurredUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), e.ActorIssuer, e.ActorSubject, e.ActorName, e.Action,
                 e.TargetType, e.TargetId, e.Outcome, e.Detail, e.CorrelationId,
-            }.Select(Cell)).Append("\r\n");
+            }.Select(CsvCell.Format)).Append("\r\n");
         }
 
         await audit.RecordAsync(actor, "audit.export", "audit", null, AuditOutcomes.Succeeded, $"{rows.Count} row(s)", ct);
         return csv.ToString();
-    }
-
-    /// <summary>One CSV cell: formula-looking text neutralised with a leading apostrophe, then quoted when needed.</summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
 
     private static IQueryable<AuditEvent> Apply(IQueryable<AuditEvent> query, AuditFilter f)

@@ -1,3 +1,4 @@
+using ProcoreAdmin.Web.Hosting;
 using System.Globalization;
 using System.Text;
 using ProcoreAdmin.ProcoreClient;
@@ -28,22 +29,6 @@ public static class ProjectCsv
         sb.Append("\r\n");
     }
 
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        // A leading = + - @ (or tab/CR) makes spreadsheets evaluate the cell; prefix a quote so it stays text.
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
     private static void Field(StringBuilder sb, string? value, bool first = false)
     {
         if (!first)
@@ -51,6 +36,6 @@ public static class ProjectCsv
             sb.Append(',');
         }
 
-        sb.Append(Escape(value));
+        sb.Append(CsvCell.Format(value));
     }
 }

@@ -125,23 +125,11 @@ public sealed class RotationService(
         var sb = new StringBuilder("run_id,credential_id,step,name,state,updated_utc,actor,actor_subject,notes,evidence\n");
         foreach (var s in run.Steps)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{run.Id},{run.CredentialId},{s.Number},{Csv(s.Name)},{s.State},")
-              .Append(CultureInfo.InvariantCulture, $"{s.UpdatedUtc?.ToString("O", CultureInfo.InvariantCulture)},{Csv(s.ActorName)},{Csv(s.ActorSubject)},{Csv(s.Notes)},{Csv(s.Evidence)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{run.Id},{run.CredentialId},{s.Number},{CsvCell.Format(s.Name)},{s.State},")
+              .Append(CultureInfo.InvariantCulture, $"{s.UpdatedUtc?.ToString("O", CultureInfo.InvariantCulture)},{CsvCell.Format(s.ActorName)},{CsvCell.Format(s.ActorSubject)},{CsvCell.Format(s.Notes)},{CsvCell.Format(s.Evidence)}\n");
         }
 
         return sb.ToString();
-    }
-
-    private static string Csv(string? value)
-    {
-        if (value is null)
-        {
-            return "";
-        }
-
-        // Quote, double quotes, and defuse spreadsheet formulas.
-        var v = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     private Task<StaffActor> Admin(string action) => staff.RequireAsync(StaffRoles.Admin, action);

@@ -19,7 +19,7 @@ public sealed class OptionsValidationTests
             .Build();
 
         var staff = configuration.GetSection(StaffAuthenticationOptions.Section).Get<StaffAuthenticationOptions>()!;
-        var result = new StaffAuthenticationOptionsValidator(Environment("Production"), new DevelopmentCompanionsOptions()).Validate(null, staff);
+        var result = new StaffAuthenticationOptionsValidator(Environment("Production"), Options.Create(new DevelopmentCompanionsOptions())).Validate(null, staff);
         Assert.True(result.Succeeded, result.FailureMessage);
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()!;
@@ -37,7 +37,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void StaffAuthentication_InProductionWithoutAuthority_FailsWithWhatToFix()
     {
-        var result = new StaffAuthenticationOptionsValidator(Environment("Production"), new DevelopmentCompanionsOptions())
+        var result = new StaffAuthenticationOptionsValidator(Environment("Production"), Options.Create(new DevelopmentCompanionsOptions()))
             .Validate(null, new StaffAuthenticationOptions());
 
         Assert.True(result.Failed);
@@ -49,7 +49,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void StaffAuthentication_InDevelopmentWithoutAuthority_UsesDevIdentity()
     {
-        var result = new StaffAuthenticationOptionsValidator(Environment("Development"), new DevelopmentCompanionsOptions())
+        var result = new StaffAuthenticationOptionsValidator(Environment("Development"), Options.Create(new DevelopmentCompanionsOptions()))
             .Validate(null, new StaffAuthenticationOptions());
         Assert.True(result.Succeeded, result.FailureMessage);
     }
@@ -58,7 +58,7 @@ public sealed class OptionsValidationTests
     public void StaffAuthentication_UnknownRoleInMapping_IsRejected()
     {
         var options = new StaffAuthenticationOptions { RoleMapping = { ["SuperUser"] = ["x"] } };
-        var result = new StaffAuthenticationOptionsValidator(Environment("Development"), new DevelopmentCompanionsOptions()).Validate(null, options);
+        var result = new StaffAuthenticationOptionsValidator(Environment("Development"), Options.Create(new DevelopmentCompanionsOptions())).Validate(null, options);
         Assert.Contains("unknown app role 'SuperUser'", result.FailureMessage);
     }
 

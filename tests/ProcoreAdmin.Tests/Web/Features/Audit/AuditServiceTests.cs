@@ -20,7 +20,7 @@ public sealed class AuditServiceTests : IAsyncLifetime
     [InlineData("a,b", "\"a,b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     [InlineData("plain", "plain")]
-    public void Cell_NeutralisesFormulasAndQuotes(string value, string expected) => Assert.Equal(expected, AuditService.Cell(value));
+    public void Cell_NeutralisesFormulasAndQuotes(string value, string expected) => Assert.Equal(expected, CsvCell.Format(value));
 
     [Fact]
     public async Task Export_FiltersIsInjectionSafe_AndIsItselfAudited()
