@@ -13,6 +13,7 @@ public static class CredentialsFeature
         services.AddScoped<ICredentialDirectory, CredentialDirectory>();
         services.AddScoped<CredentialsService>();
         services.AddTransient<ReprotectSecretsJob>();
+        services.AddTransient<SecretBindingUpgrade>();
         services.AddHostedService<CredentialStartup>();
         return builder;
     }

@@ -164,7 +164,10 @@ public sealed class CredentialsService(
         return FormResult.Success(credential.Id);
     }
 
-    /// <summary>Edits metadata (and the secret when one is given). Changing client id or environment needs the new secret.</summary>
+    /// <summary>
+/// Edits metadata (and the secret when one is given). Changing the destination (environment, client id, login or API URL)
+/// needs the secret again, drops cached tokens and is audited with the hosts before and after.
+/// </summary>
     public async Task<FormResult> UpdateAsync(long id, CredentialInput input, int version, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "edit credentials");
@@ -182,9 +185,17 @@ public sealed class CredentialsService(
             result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
         }
 
-        if (v is not null && v.Secret is null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId))
+        var destinationBefore = SecretBinding.DestinationOf(credential.Environment, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
+        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment, v.Login, v.Api);
+        var destinationChanged = v is not null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId
+            || !string.Equals(destinationBefore, destinationAfter, StringComparison.Ordinal)
+            || !string.Equals(credential.CustomLoginBaseUrl, v.Login, StringComparison.Ordinal)
+            || !string.Equals(credential.CustomApiBaseUrl, v.Api, StringComparison.Ordinal));
+        if (v is not null && v.Secret is null && destinationChanged)
         {
-            result.Errors[nameof(CredentialInput.Secret)] = "Changing the client id or environment needs the matching client secret too.";
+            // The stored secret is bound to its environment, client id and hosts: it is never sent to a new destination.
+            result.Errors[nameof(CredentialInput.Secret)] =
+                "Changing the environment, client id, login URL or API URL needs the matching client secret again: a stored secret is only ever sent where it was registered to go.";
         }
 
         if (v is not null && v.Environment != credential.Environment && await db.Installations.AnyAsync(i => i.CredentialSetId == id, ct))
@@ -198,6 +209,7 @@ public sealed class CredentialsService(
         }
 
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
+        var before = (credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
         var changed = new List<string>();
         void Track(string name, string? before, string? after)
         {
@@ -240,6 +252,11 @@ public sealed class CredentialsService(
 
             audit.Add(db, actor, "credential.update", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
                 changed.Count == 0 ? "No changes" : $"Changed: {string.Join(", ", changed)}");
+            if (destinationChanged)
+            {
+                audit.Add(db, actor, "credential.destination", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
+                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment, v.ClientId, v.Login, v.Api))}; secret entered again, cached tokens dropped");
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -248,9 +265,10 @@ public sealed class CredentialsService(
             return FormResult.Conflict("credential");
         }
 
-        if (v.Secret is not null)
+        if (v.Secret is not null || destinationChanged)
         {
             procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+            procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
         }
 
         return FormResult.Success(id);
@@ -436,4 +454,22 @@ public sealed class CredentialsService(
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Environment, client id and the login/API hosts a secret may go to (host names only; never a secret).</summary>
+    private static string DescribeDestination((string Environment, string ClientId, string? Login, string? Api) d)
+    {
+        var env = CredentialMapping.ParseEnvironment(d.Environment);
+        string login, api;
+        try
+        {
+            var hosts = ProcoreHosts.For(env, d.Login is null ? null : new Uri(d.Login), d.Api is null ? null : new Uri(d.Api));
+            (login, api) = (hosts.LoginBaseUrl.GetLeftPart(UriPartial.Authority), hosts.ApiBaseUrl.GetLeftPart(UriPartial.Authority));
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
+        {
+            (login, api) = (d.Login ?? "none", d.Api ?? "none");
+        }
+
+        return $"{d.Environment}, client id {d.ClientId}, login {login}, API {api}";
+    }
 }
