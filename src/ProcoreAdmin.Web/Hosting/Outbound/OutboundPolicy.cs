@@ -32,7 +32,7 @@ public sealed class OutboundRefusedException(string host, string reason)
 
 /// <summary>
 /// The one place that decides where the app may connect. A URL is checked before a request is sent (scheme, host
-/// allow-list, IP literals), and the addresses are checked again at connect time after DNS resolution
+/// allow-list, IP literals), and the addresses are checked at connect time after DNS resolution
 /// (<see cref="ConnectAsync"/> is the <see cref="SocketsHttpHandler.ConnectCallback"/> of every outbound HttpClient; SMTP
 /// uses <see cref="ConnectSocketAsync"/>): the socket is opened to the very addresses that were checked, so a name that
 /// resolves to a private address, or one that changes its answer between check and connect (DNS rebinding), is refused.
@@ -133,23 +133,6 @@ public sealed partial class OutboundPolicy(
         }
 
         return (null, addresses);
-    }
-
-    /// <summary>The full check before a request: URL rules, then the resolved addresses. Records and returns a refusal.</summary>
-    public async Task<string?> CheckAsync(Uri? uri, CancellationToken ct)
-    {
-        var reason = CheckUrl(uri);
-        if (reason is null)
-        {
-            (reason, _) = await ResolveAsync(uri!.DnsSafeHost, ct);
-        }
-
-        if (reason is not null)
-        {
-            await RecordRefusalAsync(uri?.IsAbsoluteUri == true ? uri.IdnHost : "(relative URL)", reason, ct);
-        }
-
-        return reason;
     }
 
     /// <summary>The <see cref="SocketsHttpHandler.ConnectCallback"/>: checks the request's URL and the resolved addresses, then

@@ -7,15 +7,26 @@ public static class OutboundSetup
 {
     public static WebApplicationBuilder AddOutboundPolicy(this WebApplicationBuilder builder)
     {
-        var development = builder.Environment.IsDevelopment();
-        builder.Services.AddOptions<OutboundPolicyOptions>()
-            .Bind(builder.Configuration.GetSection(OutboundPolicyOptions.SectionName))
-            .PostConfigure(o => o.AllowLoopback = development)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<OutboundPolicyOptions>, OutboundPolicyOptionsValidator>();
-        builder.Services.TryAddSingleton<IOutboundResolver, DnsOutboundResolver>();
-        builder.Services.TryAddSingleton<OutboundPolicy>();
+        builder.Services.AddOutboundPolicy();
         return builder;
+    }
+
+    /// <summary>Registers the policy once (idempotent): options from section <c>Outbound</c>, loopback only in Development.</summary>
+    public static IServiceCollection AddOutboundPolicy(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(OutboundPolicy)))
+        {
+            return services;
+        }
+
+        services.AddOptions<OutboundPolicyOptions>()
+            .BindConfiguration(OutboundPolicyOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((o, environment) => o.AllowLoopback = environment.IsDevelopment())
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<OutboundPolicyOptions>, OutboundPolicyOptionsValidator>();
+        services.TryAddSingleton<IOutboundResolver, DnsOutboundResolver>();
+        services.AddSingleton<OutboundPolicy>();
+        return services;
     }
 
     /// <summary>
@@ -25,6 +36,7 @@ public static class OutboundSetup
     /// </summary>
     public static IHttpClientBuilder UseOutboundPolicy(this IHttpClientBuilder client, Func<OutboundRefusedException, Exception>? refuse = null)
     {
+        client.Services.AddOutboundPolicy();
         client.ConfigurePrimaryHttpMessageHandler((handler, sp) =>
         {
             var sockets = handler as SocketsHttpHandler

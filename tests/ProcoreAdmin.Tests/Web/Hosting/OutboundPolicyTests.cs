@@ -161,19 +161,37 @@ public sealed class OutboundPolicyTests
     }
 
     [Fact]
-    public async Task ProcoreClient_DnsRebindingBetweenCheckAndConnect_IsRefusedAtConnectTime()
+    public async Task Connect_OpensTheSocketToTheAddressesThatWereChecked_NotToASecondLookup()
     {
-        await using var w = Wire("Production", new("Outbound:AllowedHosts:0", "proxy.example.test"), new("ProcoreClient:AllowCustomEnvironment", "true"));
-        // First answer (the pre-send check) looks public; every later one (connect time) points at the machine itself.
-        w.Resolver.Answer = (_, n) => n == 1 ? [IPAddress.Parse("203.0.113.10")] : [IPAddress.Loopback];
-        var http = w.Http(ProcoreAdmin.ProcoreClient.ProcoreClient.HttpClientName);
+        // DNS is asked once, at connect time, and the socket goes to exactly that answer: a name whose answer changes
+        // between a check and the connect (DNS rebinding) has no second answer to slip through.
+        await using var w = Wire("Development", new("Outbound:AllowedHosts:0", "simulator.example.test"), new("Outbound:AllowedHosts:1", "other.example.test"));
+        w.Resolver.Answer = (_, _) => [IPAddress.Loopback];
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("https://proxy.example.test/rest/v1.0/me"));
+        using var socket = await w.Policy.ConnectSocketAsync("simulator.example.test", port, CancellationToken.None);
+        using var accepted = await listener.AcceptTcpClientAsync();
 
-        var refused = Assert.IsType<OutboundRefusedException>(ex.InnerException);
-        Assert.Contains("loopback", refused.Reason);
-        Assert.Equal(2, w.Resolver.Lookups.Count);
-        Assert.Single(w.Refusals.Rows);
+        Assert.True(socket.Connected);
+        Assert.Equal(["simulator.example.test"], w.Resolver.Lookups);
+        w.Resolver.Answer = (_, _) => [IPAddress.Parse("192.168.0.10")];
+        var refused = await Assert.ThrowsAsync<OutboundRefusedException>(() => w.Policy.ConnectSocketAsync("other.example.test", port, CancellationToken.None));
+        Assert.Contains("private (RFC 1918)", refused.Reason);
+        Assert.Equal("other.example.test", Assert.Single(w.Refusals.Rows).Host);
+    }
+
+    [Fact]
+    public async Task Webhook_HostResolvingToAMetadataAddress_IsRefusedAtConnectTime()
+    {
+        await using var w = Wire("Production", KeyValuePair.Create<string, string?>("Outbound:AllowedHosts:0", "hooks.example.test"));
+        w.Resolver.Answer = (_, _) => [IPAddress.Parse("169.254.169.254")];
+
+        var ex = await Assert.ThrowsAsync<OutboundRefusedException>(() => w.Http("webhook-like").PostAsync("https://hooks.example.test/services/x", new StringContent("{}")));
+
+        Assert.Contains("cloud metadata", ex.Reason);
+        Assert.Single(w.Resolver.Lookups);
     }
 
     [Fact]
