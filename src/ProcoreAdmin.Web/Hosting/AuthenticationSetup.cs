@@ -153,8 +153,53 @@ public static class AuthenticationSetup
         return app;
     }
 
-    private static string LocalOrRoot(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    private static string LocalOrRoot(string? returnUrl) => LocalReturnUrl(returnUrl);
+
+    /// <summary>
+    /// <paramref name="returnUrl"/> when it is a plain local path on this app, otherwise "/". Refused: anything not starting
+    /// with exactly one '/', "//" and "/\" (a browser reads both as another host), backslashes, whitespace, control and
+    /// non-ASCII characters anywhere, and the same tricks percent-encoded in the path (decoded up to three times, as
+    /// browsers and proxies may do). The query may carry encoded values; it cannot change the host.
+    /// </summary>
+    public static string LocalReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 2048 || !IsPlainLocal(returnUrl))
+        {
+            return "/";
+        }
+
+        var query = returnUrl.IndexOfAny(['?', '#']);
+        var path = query < 0 ? returnUrl : returnUrl[..query];
+        for (var round = 0; round < 3; round++)
+        {
+            string decoded;
+            try
+            {
+                decoded = Uri.UnescapeDataString(path);
+            }
+            catch (UriFormatException)
+            {
+                return "/";
+            }
+
+            if (decoded == path)
+            {
+                return returnUrl;
+            }
+
+            if (!IsPlainLocal(decoded))
+            {
+                return "/";
+            }
+
+            path = decoded;
+        }
+
+        return "/"; // still encoded after three rounds: nobody needs that
+    }
+
+    private static bool IsPlainLocal(string value) =>
+        value.Length > 0 && value[0] == '/'
+        && (value.Length == 1 || (value[1] != '/' && value[1] != '\\'))
+        && value.All(c => c is > ' ' and < '\x7f' and not '\\');
 }
