@@ -56,6 +56,13 @@ public static class AuthenticationSetup
             })
             .AddOpenIdConnect();
 
+        // The handler's own logger never writes Trace: at Trace it logs the authorization response, code included.
+        services.AddTransient(sp => new OpenIdConnectHandler(
+            sp.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>(),
+            new TraceSuppressingLoggerFactory(sp.GetRequiredService<ILoggerFactory>()),
+            sp.GetService<System.Text.Encodings.Web.HtmlEncoder>() ?? System.Text.Encodings.Web.HtmlEncoder.Default,
+            sp.GetService<System.Text.Encodings.Web.UrlEncoder>() ?? System.Text.Encodings.Web.UrlEncoder.Default));
+
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<StaffAuthenticationOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.SessionIdleTimeout);
 
@@ -172,6 +179,11 @@ public static class AuthenticationSetup
         var path = query < 0 ? returnUrl : returnUrl[..query];
         for (var round = 0; round < 3; round++)
         {
+            if (!WellFormedEscapes(path))
+            {
+                return "/";
+            }
+
             string decoded;
             try
             {
@@ -196,6 +208,19 @@ public static class AuthenticationSetup
         }
 
         return "/"; // still encoded after three rounds: nobody needs that
+    }
+
+    private static bool WellFormedEscapes(string value)
+    {
+        for (var i = value.IndexOf('%'); i >= 0; i = value.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsPlainLocal(string value) =>

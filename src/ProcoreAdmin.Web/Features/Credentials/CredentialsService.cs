@@ -65,8 +65,11 @@ public sealed class CredentialsService(
     ICredentialVerifier verifier,
     IProcoreClient procore,
     AuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    VerifyThrottle? throttle = null)
 {
+    private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
+
     public async Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default)
     {
         await staff.RequireAsync(StaffRoles.Viewer, "see credentials");
@@ -312,10 +315,21 @@ public sealed class CredentialsService(
         return FormResult.Success(id);
     }
 
-    public async Task<VerificationResult> VerifyAsync(long id, CancellationToken ct = default)
+    /// <summary>
+    /// "Verify now": reuses a valid cached token unless <paramref name="freshToken"/>; at most once per
+    /// <see cref="VerifyThrottle.Interval"/> per credential (a throttled call contacts nothing and says when to retry).
+    /// </summary>
+    public async Task<VerificationResult> VerifyAsync(long id, CancellationToken ct = default, bool freshToken = false)
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "verify credentials");
-        return await verifier.VerifyAsync(id, SecretSlot.Current, actor, ct);
+        if (_throttle.TryEnter(id) is { } wait)
+        {
+            return new VerificationResult(id, SecretSlot.Current, VerificationOutcome.RateLimited,
+                $"This credential was checked moments ago; try again in {Math.Ceiling(wait.TotalSeconds):0} s.",
+                time.GetUtcNow().UtcDateTime, [], [], []);
+        }
+
+        return await verifier.VerifyAsync(id, SecretSlot.Current, actor, freshToken, ct);
     }
 
     public async Task<FormResult> MarkSuspectedCompromiseAsync(long id, string? reason, CancellationToken ct = default)
