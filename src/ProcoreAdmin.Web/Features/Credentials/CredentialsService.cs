@@ -6,6 +6,7 @@ using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Hosting;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
 
@@ -66,9 +67,50 @@ public sealed class CredentialsService(
     IProcoreClient procore,
     AuditTrail audit,
     TimeProvider time,
-    VerifyThrottle? throttle = null)
+    VerifyThrottle? throttle = null,
+    OutboundPolicy? outbound = null,
+    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null)
 {
     private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
+
+    /// <summary>
+    /// A Custom credential's URLs must pass the outbound policy when saved (https, allowed host, no internal address), and
+    /// Custom credentials must be enabled; the refusal is a plain field message and an audit row of the policy.
+    /// </summary>
+    private async Task<Valid?> CheckDestinationAsync(Valid? v, Dictionary<string, string> errors, CancellationToken ct)
+    {
+        if (v is null || v.Environment != nameof(ProcoreEnvironment.Custom))
+        {
+            return v;
+        }
+
+        if (clientOptions is not null && !clientOptions.Value.AllowCustomEnvironment)
+        {
+            errors[nameof(CredentialInput.Environment)] =
+                "Custom environments are turned off here (ProcoreClient:AllowCustomEnvironment). Choose a Procore environment.";
+            return null;
+        }
+
+        if (outbound is null)
+        {
+            return v;
+        }
+
+        foreach (var (field, label, url) in new[]
+                 {
+                     (nameof(CredentialInput.CustomLoginBaseUrl), "Login base URL", v.Login),
+                     (nameof(CredentialInput.CustomApiBaseUrl), "API base URL", v.Api),
+                 })
+        {
+            if (url is not null && outbound.CheckUrl(new Uri(url)) is { } reason)
+            {
+                errors[field] = $"{label} is not allowed by the outbound policy: {reason}.";
+                await outbound.RecordRefusalAsync(new Uri(url).IdnHost, reason, ct);
+            }
+        }
+
+        return errors.Count > 0 ? null : v;
+    }
 
     public async Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default)
     {
@@ -125,7 +167,7 @@ public sealed class CredentialsService(
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "register credentials");
         var result = new FormResult();
-        var v = Validate(input, result.Errors, secretRequired: true);
+        var v = await CheckDestinationAsync(Validate(input, result.Errors, secretRequired: true), result.Errors, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (v is not null && await db.CredentialSets.AnyAsync(c => c.Environment == v.Environment && c.ClientId == v.ClientId, ct))
         {
@@ -175,7 +217,7 @@ public sealed class CredentialsService(
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "edit credentials");
         var result = new FormResult();
-        var v = Validate(input, result.Errors, secretRequired: false);
+        var v = await CheckDestinationAsync(Validate(input, result.Errors, secretRequired: false), result.Errors, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
         if (credential is null)

@@ -137,7 +137,7 @@ public static class InputRules
         }
         else if (value.Any(char.IsControl) || HasFormatCharacters(value))
         {
-            errors[field] = "Client secret contains control or invisible formatting characters (for example a line break); paste it again without them.";
+            errors[field] = "Client secret contains control characters or invisible formatting characters (for example a line break); paste it again without them.";
         }
         else if (value.Trim().Length != value.Length)
         {

@@ -197,6 +197,38 @@ public sealed class DestinationBindingTests : IAsyncLifetime
         await Assert.ThrowsAsync<CredentialUnreadableException>(async () => await _h.Store.RevealForProcoreAsync(id, SecretSlot.Current));
     }
 
+    [Fact]
+    public async Task Save_CustomUrlsOutsideDevelopment_AreRefusedByTheOutboundPolicy_WithAPlainMessageAndAnAuditRow()
+    {
+        var policy = new ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicy(
+            Options.Create(new ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicyOptions { AllowedHosts = ["proxy.example.test"] }),
+            new ProcoreAdmin.Web.Hosting.Outbound.DnsOutboundResolver(),
+            new ServiceCollection().AddSingleton<ProcoreAdmin.Web.Hosting.Outbound.IOutboundRefusalRecorder>(
+                new OutboundRefusalAuditor(_h.Services.GetRequiredService<AuditTrail>())).BuildServiceProvider(),
+            NullLogger<ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicy>.Instance);
+        CredentialsService Service(bool allowCustom) => new(_h.Db, FixedAuthenticationState.As(StaffRoles.Admin), _h.Store,
+            _h.Services.GetRequiredService<ICredentialVerifier>(), _h.Procore, _h.Services.GetRequiredService<AuditTrail>(), TimeProvider.System,
+            outbound: policy, clientOptions: Options.Create(new ProcoreClientOptions { AllowCustomEnvironment = allowCustom }));
+        CredentialInput Input(string login, string api) => new()
+        {
+            Label = "Proxy", Environment = "Custom", ClientId = "client-x", Secret = Marker(), CustomLoginBaseUrl = login, CustomApiBaseUrl = api,
+        };
+
+        var metadata = await Service(true).CreateAsync(Input("http://169.254.169.254/", "https://proxy.example.test/"));
+        var loopback = await Service(true).CreateAsync(Input("https://proxy.example.test/", "http://127.0.0.1:8080/"));
+        var unlisted = await Service(true).CreateAsync(Input("https://evil.example/", "https://proxy.example.test/"));
+        var disabled = await Service(false).CreateAsync(Input("https://proxy.example.test/", "https://proxy.example.test/"));
+        var allowed = await Service(true).CreateAsync(Input("https://proxy.example.test/", "https://proxy.example.test/api/"));
+
+        Assert.Contains("cloud metadata addresses are not allowed", metadata[nameof(CredentialInput.CustomLoginBaseUrl)]);
+        Assert.Contains("loopback addresses are not allowed", loopback[nameof(CredentialInput.CustomApiBaseUrl)]);
+        Assert.Contains("not in the outbound allow-list", unlisted[nameof(CredentialInput.CustomLoginBaseUrl)]);
+        Assert.Contains("Custom environments are turned off", disabled[nameof(CredentialInput.Environment)]);
+        Assert.True(allowed.Succeeded, string.Join("; ", allowed.Errors.Values));
+        await using var db = await _h.Db.CreateDbContextAsync();
+        Assert.Equal(3, await db.AuditEvents.CountAsync(a => a.Action == OutboundRefusalAuditor.Action));
+    }
+
     /// <summary>Passes every call through and records the keys whose tokens were dropped.</summary>
     public class ForgetRecorder : DispatchProxy
     {
