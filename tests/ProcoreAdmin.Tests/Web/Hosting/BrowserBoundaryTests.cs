@@ -38,6 +38,36 @@ public sealed class BrowserBoundaryTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryFormEndpoint_PostWithoutAntiforgeryToken_IsRejectedWith400()
+    {
+        var client = _app.CreateClient(new() { AllowAutoRedirect = false });
+        var posts = _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.Contains("POST") == true
+                        && !e.RoutePattern.RawText!.StartsWith("/_", StringComparison.Ordinal)
+                        && !e.RoutePattern.RawText.StartsWith("/hangfire", StringComparison.Ordinal))
+            .Select(e => "/" + string.Join('/', e.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+            {
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
+                _ => "1",
+            })))))
+            .Distinct()
+            .ToList();
+
+        Assert.Contains("/account/signout", posts);
+        Assert.Contains("/credentials/new", posts);
+        foreach (var path in posts)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([]) }
+                .As(TestSignInExtensions.RolesFor("Admin"));
+            request.Headers.Add("Origin", "http://localhost");
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {path} without an antiforgery token answered {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task ContentSecurityPolicy_ConnectsOnlyToItself_NoWebSocketWildcards()
     {
         var client = _app.CreateClient(new() { AllowAutoRedirect = false });
