@@ -9,6 +9,7 @@ using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Hosting;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ builder.AddStaffAuthentication();
 builder.AddBackgroundJobs();
 builder.AddHealth();
 builder.AddUserInterface();
+builder.AddOutboundPolicy();
 builder.AddProcore();
 builder.AddAudit();
 builder.AddCompanies();

@@ -56,6 +56,13 @@ public static class AuthenticationSetup
             })
             .AddOpenIdConnect();
 
+        // The handler's own logger never writes Trace: at Trace it logs the authorization response, code included.
+        services.AddTransient(sp => new OpenIdConnectHandler(
+            sp.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>(),
+            new TraceSuppressingLoggerFactory(sp.GetRequiredService<ILoggerFactory>()),
+            sp.GetService<System.Text.Encodings.Web.HtmlEncoder>() ?? System.Text.Encodings.Web.HtmlEncoder.Default,
+            sp.GetService<System.Text.Encodings.Web.UrlEncoder>() ?? System.Text.Encodings.Web.UrlEncoder.Default));
+
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<StaffAuthenticationOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.SessionIdleTimeout);
 
@@ -153,8 +160,71 @@ public static class AuthenticationSetup
         return app;
     }
 
-    private static string LocalOrRoot(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+    private static string LocalOrRoot(string? returnUrl) => LocalReturnUrl(returnUrl);
+
+    /// <summary>
+    /// <paramref name="returnUrl"/> when it is a plain local path on this app, otherwise "/". Refused: anything not starting
+    /// with exactly one '/', "//" and "/\" (a browser reads both as another host), backslashes, whitespace, control and
+    /// non-ASCII characters anywhere, and the same tricks percent-encoded in the path (decoded up to three times, as
+    /// browsers and proxies may do). The query may carry encoded values; it cannot change the host.
+    /// </summary>
+    public static string LocalReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 2048 || !IsPlainLocal(returnUrl))
+        {
+            return "/";
+        }
+
+        var query = returnUrl.IndexOfAny(['?', '#']);
+        var path = query < 0 ? returnUrl : returnUrl[..query];
+        for (var round = 0; round < 3; round++)
+        {
+            if (!WellFormedEscapes(path))
+            {
+                return "/";
+            }
+
+            string decoded;
+            try
+            {
+                decoded = Uri.UnescapeDataString(path);
+            }
+            catch (UriFormatException)
+            {
+                return "/";
+            }
+
+            if (decoded == path)
+            {
+                return returnUrl;
+            }
+
+            if (!IsPlainLocal(decoded))
+            {
+                return "/";
+            }
+
+            path = decoded;
+        }
+
+        return "/"; // still encoded after three rounds: nobody needs that
+    }
+
+    private static bool WellFormedEscapes(string value)
+    {
+        for (var i = value.IndexOf('%'); i >= 0; i = value.IndexOf('%', i + 1))
+        {
+            if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPlainLocal(string value) =>
+        value.Length > 0 && value[0] == '/'
+        && (value.Length == 1 || (value[1] != '/' && value[1] != '\\'))
+        && value.All(c => c is > ' ' and < '\x7f' and not '\\');
 }

@@ -1,4 +1,5 @@
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Hosting;
 
@@ -9,6 +10,17 @@ public static class ProcoreClientSetup
     {
         builder.Services.AddProcoreClient();
         builder.Services.AddOptions<ProcoreClientOptions>().Bind(builder.Configuration.GetSection(ProcoreClientOptions.SectionName));
+
+        // Custom environments (explicit base URLs) are for the development simulator; elsewhere they are off unless the
+        // operator turns them on (ProcoreClient:AllowCustomEnvironment=true, with the proxy host in Outbound:AllowedHosts).
+        if (builder.Configuration[$"{ProcoreClientOptions.SectionName}:{nameof(ProcoreClientOptions.AllowCustomEnvironment)}"] is null)
+        {
+            var development = builder.Environment.IsDevelopment();
+            builder.Services.Configure<ProcoreClientOptions>(o => o.AllowCustomEnvironment = development);
+        }
+
+        builder.Services.AddHttpClient(ProcoreAdmin.ProcoreClient.ProcoreClient.HttpClientName)
+            .UseOutboundPolicy(refused => new ProcoreApiException(ProcoreErrorKind.RequestNotAllowed, "Request refused before sending: " + refused.Message, refused));
         return builder;
     }
 }

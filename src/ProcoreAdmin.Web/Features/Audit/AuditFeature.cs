@@ -9,6 +9,7 @@ public static class AuditFeature
     {
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<ISignInAuditor, SignInAuditor>();
+        builder.Services.AddSingleton<ProcoreAdmin.Web.Hosting.Outbound.IOutboundRefusalRecorder, OutboundRefusalAuditor>();
         builder.Services.AddScoped<AuditService>();
         return builder;
     }

@@ -98,6 +98,10 @@ public interface ICredentialDirectory
 public interface ICredentialVerifier
 {
     Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default);
+
+    /// <summary>As above; <paramref name="freshToken"/> mints a new token even when a valid one is cached (the pending slot always does).</summary>
+    Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, bool freshToken, CancellationToken ct = default) =>
+        VerifyAsync(credentialId, slot, actor, ct);
 }
 
 /// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>

@@ -116,7 +116,7 @@ public sealed partial class CredentialSecretStore(
         var state = slot == SecretSlot.Pending ? SecretVersionState.Pending : SecretVersionState.Current;
         var row = await db.CredentialSecrets.AsNoTracking()
             .Where(s => s.CredentialSetId == credentialId && s.State == state)
-            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Environment, c.ClientId })
+            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
             .SingleOrDefaultAsync(ct);
         if (row is null)
         {
@@ -126,13 +126,14 @@ public sealed partial class CredentialSecretStore(
 
         try
         {
-            return protector.Unprotect(new SecretBinding(credentialId, row.Environment, row.ClientId, row.PublicId), row.Ciphertext);
+            return protector.Unprotect(
+                SecretBinding.For(credentialId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl, row.PublicId), row.Ciphertext);
         }
         catch (CryptographicException ex)
         {
             LogSecretUnreadable(logger, credentialId, slot, ex.GetType().Name);
             await audit.RecordAsync(StaffActor.System, "credential.secret.unreadable", TargetType, Id(credentialId), AuditOutcomes.Failed,
-                $"The {slot} secret failed its integrity check (tampered, copied from another row, or key missing). No call was made to Procore.", ct);
+                $"The {slot} secret failed its integrity check (tampered, copied from another row, its destination changed, or key missing). No call was made to Procore.", ct);
             throw new CredentialUnreadableException(credentialId);
         }
     }
@@ -156,7 +157,8 @@ public sealed partial class CredentialSecretStore(
     internal async Task<CredentialSecret> NewVersionAsync(CredentialSet credential, SecretVersionState state, string secret, StaffActor actor, DateTime now, CancellationToken ct)
     {
         var publicId = Guid.NewGuid();
-        var protectedSecret = protector.Protect(new SecretBinding(credential.Id, credential.Environment, credential.ClientId, publicId), secret);
+        var protectedSecret = protector.Protect(
+            SecretBinding.For(credential.Id, credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, publicId), secret);
         return new CredentialSecret
         {
             PublicId = publicId,

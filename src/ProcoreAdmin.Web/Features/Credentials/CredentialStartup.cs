@@ -10,12 +10,14 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.Credentials;
 
 /// <summary>
-/// At start-up: (1) proves the key ring can read the stored secrets, otherwise the app stops with a clear message;
+/// At start-up: (1) proves the key ring can read the stored secrets, otherwise the app stops with a clear message, and binds
+/// secrets saved by earlier versions to their destination (<see cref="SecretBindingUpgrade"/>);
 /// (2) in Development with the simulator running, seeds the demo company/credential when the registry is empty and
 /// points loopback Custom credentials at the simulator's current address (its port can change between runs).
 /// </summary>
 public sealed partial class CredentialStartup(
     ISecretProtector protector,
+    SecretBindingUpgrade bindingUpgrade,
     IDbContextFactory<AppDbContext> dbFactory,
     CredentialSecretStore secrets,
     DevelopmentCompanions companions,
@@ -32,6 +34,7 @@ public sealed partial class CredentialStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await protector.VerifyKeyRingAsync(cancellationToken);
+        await bindingUpgrade.RunAsync(cancellationToken);
         if (environment.IsDevelopment() && companions.SimulatorAddress is { } simulator)
         {
             await SeedDemoAsync(simulator, cancellationToken);
@@ -96,6 +99,24 @@ public sealed partial class CredentialStartup(
             var api = Follow(c.CustomApiBaseUrl, simulator);
             if (login != c.CustomLoginBaseUrl || api != c.CustomApiBaseUrl)
             {
+                // Secrets are bound to their destination: move them with the credential (loopback to loopback, Development only).
+                var versions = await db.CredentialSecrets.Where(s => s.CredentialSetId == c.Id).ToListAsync(ct);
+                foreach (var version in versions)
+                {
+                    var oldBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl, version.PublicId);
+                    var newBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, login, api, version.PublicId);
+                    try
+                    {
+                        var again = protector.Protect(newBinding, protector.Unprotect(oldBinding, version.Ciphertext));
+                        version.Ciphertext = again.Ciphertext;
+                        version.KeyId = again.KeyId;
+                    }
+                    catch (System.Security.Cryptography.CryptographicException)
+                    {
+                        // Already unreadable; it stays so (the credential shows it and asks for the secret).
+                    }
+                }
+
                 c.CustomLoginBaseUrl = login;
                 c.CustomApiBaseUrl = api;
                 updated++;

@@ -8,7 +8,7 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.Credentials;
 
 /// <summary>
-/// "Verify now": a fresh token, then <c>/rest/v1.0/me</c> and <c>/rest/v1.0/companies</c> with <c>Procore-Company-Id</c> for each
+/// "Verify now": a token (the cached one unless a fresh one is asked for), then <c>/rest/v1.0/me</c> and <c>/rest/v1.0/companies</c> with <c>Procore-Company-Id</c> for each
 /// installed company. Stores the result (current slot) on the credential and its installations, and audits it.
 /// An unreadable secret fails closed: no request reaches Procore.
 /// </summary>
@@ -20,7 +20,10 @@ public sealed partial class CredentialVerifier(
     TimeProvider time,
     ILogger<CredentialVerifier> logger) : ICredentialVerifier
 {
-    public async Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default)
+    public Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default) =>
+        VerifyAsync(credentialId, slot, actor, freshToken: false, ct);
+
+    public async Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, bool freshToken, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await db.CredentialSets.Include(c => c.Installations).ThenInclude(i => i.Company)
@@ -37,7 +40,13 @@ public sealed partial class CredentialVerifier(
         string summary;
         try
         {
-            await procore.AcquireTokenAsync(client, ct);
+            // A valid cached token is reused (the API calls below fetch one when none is cached); a new one is minted only
+            // when asked for, for a pending secret (it must prove itself), or when no company call would need a token.
+            if (freshToken || slot == SecretSlot.Pending || expected.Count == 0)
+            {
+                await procore.AcquireTokenAsync(client, ct);
+            }
+
             foreach (var companyId in expected)
             {
                 checks.Add(await CheckCompanyAsync(client, companyId, observed, ct));
@@ -48,8 +57,8 @@ public sealed partial class CredentialVerifier(
             summary = expected.Count == 0
                 ? "Token issued. Install the credential in a company to check API access (every call needs Procore-Company-Id)."
                 : failed is null
-                    ? $"Token issued; /me and /companies answered for all {expected.Count} installed compan{(expected.Count == 1 ? "y" : "ies")}."
-                    : $"Token issued; company {failed.ProcoreCompanyId}: {failed.Message}";
+                    ? $"Token valid; /me and /companies answered for all {expected.Count} installed compan{(expected.Count == 1 ? "y" : "ies")}."
+                    : $"Token valid; company {failed.ProcoreCompanyId}: {failed.Message}";
         }
         catch (ProcoreApiException ex)
         {

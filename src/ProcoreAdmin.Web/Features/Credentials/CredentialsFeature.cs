@@ -12,7 +12,9 @@ public static class CredentialsFeature
         services.AddSingleton<ICredentialVerifier, CredentialVerifier>();
         services.AddScoped<ICredentialDirectory, CredentialDirectory>();
         services.AddScoped<CredentialsService>();
+        services.AddSingleton<VerifyThrottle>();
         services.AddTransient<ReprotectSecretsJob>();
+        services.AddTransient<SecretBindingUpgrade>();
         services.AddHostedService<CredentialStartup>();
         return builder;
     }

@@ -6,6 +6,7 @@ using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Hosting;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
 
@@ -65,8 +66,52 @@ public sealed class CredentialsService(
     ICredentialVerifier verifier,
     IProcoreClient procore,
     AuditTrail audit,
-    TimeProvider time)
+    TimeProvider time,
+    VerifyThrottle? throttle = null,
+    OutboundPolicy? outbound = null,
+    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null)
 {
+    private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
+
+    /// <summary>
+    /// A Custom credential's URLs must pass the outbound policy when saved (https, allowed host, no internal address), and
+    /// Custom credentials must be enabled; the refusal is a plain field message and an audit row of the policy.
+    /// </summary>
+    private async Task<Valid?> CheckDestinationAsync(Valid? v, Dictionary<string, string> errors, CancellationToken ct)
+    {
+        if (v is null || v.Environment != nameof(ProcoreEnvironment.Custom))
+        {
+            return v;
+        }
+
+        if (clientOptions is not null && !clientOptions.Value.AllowCustomEnvironment)
+        {
+            errors[nameof(CredentialInput.Environment)] =
+                "Custom environments are turned off here (ProcoreClient:AllowCustomEnvironment). Choose a Procore environment.";
+            return null;
+        }
+
+        if (outbound is null)
+        {
+            return v;
+        }
+
+        foreach (var (field, label, url) in new[]
+                 {
+                     (nameof(CredentialInput.CustomLoginBaseUrl), "Login base URL", v.Login),
+                     (nameof(CredentialInput.CustomApiBaseUrl), "API base URL", v.Api),
+                 })
+        {
+            if (url is not null && outbound.CheckUrl(new Uri(url)) is { } reason)
+            {
+                errors[field] = $"{label} is not allowed by the outbound policy: {reason}.";
+                await outbound.RecordRefusalAsync(new Uri(url).IdnHost, reason, ct);
+            }
+        }
+
+        return errors.Count > 0 ? null : v;
+    }
+
     public async Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default)
     {
         await staff.RequireAsync(StaffRoles.Viewer, "see credentials");
@@ -122,7 +167,7 @@ public sealed class CredentialsService(
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "register credentials");
         var result = new FormResult();
-        var v = Validate(input, result.Errors, secretRequired: true);
+        var v = await CheckDestinationAsync(Validate(input, result.Errors, secretRequired: true), result.Errors, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (v is not null && await db.CredentialSets.AnyAsync(c => c.Environment == v.Environment && c.ClientId == v.ClientId, ct))
         {
@@ -164,12 +209,15 @@ public sealed class CredentialsService(
         return FormResult.Success(credential.Id);
     }
 
-    /// <summary>Edits metadata (and the secret when one is given). Changing client id or environment needs the new secret.</summary>
+    /// <summary>
+/// Edits metadata (and the secret when one is given). Changing the destination (environment, client id, login or API URL)
+/// needs the secret again, drops cached tokens and is audited with the hosts before and after.
+/// </summary>
     public async Task<FormResult> UpdateAsync(long id, CredentialInput input, int version, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "edit credentials");
         var result = new FormResult();
-        var v = Validate(input, result.Errors, secretRequired: false);
+        var v = await CheckDestinationAsync(Validate(input, result.Errors, secretRequired: false), result.Errors, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
         if (credential is null)
@@ -182,9 +230,17 @@ public sealed class CredentialsService(
             result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
         }
 
-        if (v is not null && v.Secret is null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId))
+        var destinationBefore = SecretBinding.DestinationOf(credential.Environment, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
+        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment, v.Login, v.Api);
+        var destinationChanged = v is not null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId
+            || !string.Equals(destinationBefore, destinationAfter, StringComparison.Ordinal)
+            || !string.Equals(credential.CustomLoginBaseUrl, v.Login, StringComparison.Ordinal)
+            || !string.Equals(credential.CustomApiBaseUrl, v.Api, StringComparison.Ordinal));
+        if (v is not null && v.Secret is null && destinationChanged)
         {
-            result.Errors[nameof(CredentialInput.Secret)] = "Changing the client id or environment needs the matching client secret too.";
+            // The stored secret is bound to its environment, client id and hosts: it is never sent to a new destination.
+            result.Errors[nameof(CredentialInput.Secret)] =
+                "Changing the environment, client id, login URL or API URL needs the matching client secret again: a stored secret is only ever sent where it was registered to go.";
         }
 
         if (v is not null && v.Environment != credential.Environment && await db.Installations.AnyAsync(i => i.CredentialSetId == id, ct))
@@ -198,6 +254,7 @@ public sealed class CredentialsService(
         }
 
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
+        var before = (credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
         var changed = new List<string>();
         void Track(string name, string? before, string? after)
         {
@@ -240,6 +297,11 @@ public sealed class CredentialsService(
 
             audit.Add(db, actor, "credential.update", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
                 changed.Count == 0 ? "No changes" : $"Changed: {string.Join(", ", changed)}");
+            if (destinationChanged)
+            {
+                audit.Add(db, actor, "credential.destination", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
+                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment, v.ClientId, v.Login, v.Api))}; secret entered again, cached tokens dropped");
+            }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -248,9 +310,10 @@ public sealed class CredentialsService(
             return FormResult.Conflict("credential");
         }
 
-        if (v.Secret is not null)
+        if (v.Secret is not null || destinationChanged)
         {
             procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+            procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
         }
 
         return FormResult.Success(id);
@@ -294,10 +357,21 @@ public sealed class CredentialsService(
         return FormResult.Success(id);
     }
 
-    public async Task<VerificationResult> VerifyAsync(long id, CancellationToken ct = default)
+    /// <summary>
+    /// "Verify now": reuses a valid cached token unless <paramref name="freshToken"/>; at most once per
+    /// <see cref="VerifyThrottle.Interval"/> per credential (a throttled call contacts nothing and says when to retry).
+    /// </summary>
+    public async Task<VerificationResult> VerifyAsync(long id, CancellationToken ct = default, bool freshToken = false)
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "verify credentials");
-        return await verifier.VerifyAsync(id, SecretSlot.Current, actor, ct);
+        if (_throttle.TryEnter(id) is { } wait)
+        {
+            return new VerificationResult(id, SecretSlot.Current, VerificationOutcome.RateLimited,
+                $"This credential was checked moments ago; try again in {Math.Ceiling(wait.TotalSeconds):0} s.",
+                time.GetUtcNow().UtcDateTime, [], [], []);
+        }
+
+        return await verifier.VerifyAsync(id, SecretSlot.Current, actor, freshToken, ct);
     }
 
     public async Task<FormResult> MarkSuspectedCompromiseAsync(long id, string? reason, CancellationToken ct = default)
@@ -436,4 +510,22 @@ public sealed class CredentialsService(
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Environment, client id and the login/API hosts a secret may go to (host names only; never a secret).</summary>
+    private static string DescribeDestination((string Environment, string ClientId, string? Login, string? Api) d)
+    {
+        var env = CredentialMapping.ParseEnvironment(d.Environment);
+        string login, api;
+        try
+        {
+            var hosts = ProcoreHosts.For(env, d.Login is null ? null : new Uri(d.Login), d.Api is null ? null : new Uri(d.Api));
+            (login, api) = (hosts.LoginBaseUrl.GetLeftPart(UriPartial.Authority), hosts.ApiBaseUrl.GetLeftPart(UriPartial.Authority));
+        }
+        catch (Exception ex) when (ex is ArgumentException or UriFormatException)
+        {
+            (login, api) = (d.Login ?? "none", d.Api ?? "none");
+        }
+
+        return $"{d.Environment}, client id {d.ClientId}, login {login}, API {api}";
+    }
 }

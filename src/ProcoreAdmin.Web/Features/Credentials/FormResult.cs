@@ -56,9 +56,20 @@ public static class InputRules
         {
             errors[field] = $"{label} contains control characters; remove them.";
         }
+        else if (HasFormatCharacters(trimmed))
+        {
+            errors[field] = $"{label} contains invisible formatting characters (such as right-to-left overrides); type it again without them.";
+        }
 
         return trimmed;
     }
+
+    /// <summary>
+    /// True when <paramref name="value"/> holds Unicode format characters (category Cf: bidirectional overrides such as
+    /// U+202E, zero-width characters, soft hyphens…), which make a name display differently from what it is.
+    /// </summary>
+    public static bool HasFormatCharacters(string? value) =>
+        value is not null && value.Any(c => char.GetUnicodeCategory(c) == UnicodeCategory.Format);
 
     public static long ProcoreId(Dictionary<string, string> errors, string field, string label, string? value)
     {
@@ -124,9 +135,9 @@ public static class InputRules
         {
             errors[field] = "Client secret must be at most 500 characters.";
         }
-        else if (value.Any(char.IsControl))
+        else if (value.Any(char.IsControl) || HasFormatCharacters(value))
         {
-            errors[field] = "Client secret contains control characters (for example a line break); paste it again without them.";
+            errors[field] = "Client secret contains control characters or invisible formatting characters (for example a line break); paste it again without them.";
         }
         else if (value.Trim().Length != value.Length)
         {
@@ -145,7 +156,7 @@ public static class InputRules
             return null;
         }
 
-        if (trimmed.Length > 500 || trimmed.Any(char.IsControl))
+        if (trimmed.Length > 500 || trimmed.Any(char.IsControl) || HasFormatCharacters(trimmed))
         {
             errors[field] = $"{label} must be a URL of at most 500 characters.";
             return null;

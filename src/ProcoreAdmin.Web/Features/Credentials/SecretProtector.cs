@@ -7,10 +7,53 @@ using ProcoreAdmin.Data.Credentials;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
 
-/// <summary>What a ciphertext is bound to: copying it to another credential or secret version makes it undecryptable.</summary>
-public sealed record SecretBinding(long CredentialId, string Environment, string ClientId, Guid VersionId)
+/// <summary>
+/// What a ciphertext is bound to: the credential, its environment, client id, secret version and destination (the login and
+/// API base URLs the secret and its tokens may be sent to). Copying it to another row, or pointing the row at another host,
+/// makes it undecryptable. Build it with <see cref="For"/>.
+/// </summary>
+public sealed record SecretBinding(long CredentialId, string Environment, string ClientId, Guid VersionId, string Destination)
 {
-    internal string[] Purposes => [$"credential:{CredentialId}", $"environment:{Environment}", $"client:{ClientId}", $"version:{VersionId:N}"];
+    /// <summary>The binding of a secret version of a credential row (its stored environment and Custom base URLs).</summary>
+    public static SecretBinding For(long credentialId, string environment, string clientId, string? customLoginBaseUrl, string? customApiBaseUrl, Guid versionId) =>
+        new(credentialId, environment, clientId, versionId, DestinationOf(environment, customLoginBaseUrl, customApiBaseUrl));
+
+    /// <summary>
+    /// The canonical "login|api" destination of a credential. Fixed environments use their fixed hosts (the Custom URLs are
+    /// ignored for them, as the client ignores them). Scheme, host, port and path all count.
+    /// </summary>
+    public static string DestinationOf(string environment, string? customLoginBaseUrl, string? customApiBaseUrl)
+    {
+        if (!Enum.TryParse<ProcoreAdmin.ProcoreClient.ProcoreEnvironment>(environment, ignoreCase: false, out var env) || !Enum.IsDefined(env))
+        {
+            return "unknown";
+        }
+
+        if (env != ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Custom)
+        {
+            var hosts = ProcoreAdmin.ProcoreClient.ProcoreHosts.For(env);
+            return $"{Canonical(hosts.LoginBaseUrl.ToString())}|{Canonical(hosts.ApiBaseUrl.ToString())}";
+        }
+
+        return $"{Canonical(customLoginBaseUrl)}|{Canonical(customApiBaseUrl)}";
+    }
+
+    private static string Canonical(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return "none";
+        }
+
+        var authority = $"{uri.IdnHost.ToLowerInvariant()}:{uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        var path = uri.AbsolutePath.EndsWith('/') ? uri.AbsolutePath : uri.AbsolutePath + "/";
+        return $"{uri.Scheme.ToLowerInvariant()}://{authority}{path}";
+    }
+
+    /// <summary>Before the destination was bound (payloads written by earlier versions; only the one-time upgrade reads these).</summary>
+    public string[] LegacyPurposes => [$"credential:{CredentialId}", $"environment:{Environment}", $"client:{ClientId}", $"version:{VersionId:N}"];
+
+    public string[] Purposes => [.. LegacyPurposes, $"destination:{Destination}"];
 }
 
 /// <summary>A Data Protection payload and the id of the key that made it.</summary>
@@ -24,8 +67,15 @@ public interface ISecretProtector
 {
     ProtectedSecret Protect(SecretBinding binding, string secret);
 
-    /// <summary>Throws <see cref="CryptographicException"/> when the payload was changed, copied from another row, or its key is missing.</summary>
+    /// <summary>Throws <see cref="CryptographicException"/> when the payload was changed, copied from another row, bound to another
+    /// destination, or its key is missing.</summary>
     string Unprotect(SecretBinding binding, byte[] ciphertext);
+
+    /// <summary>
+    /// Reads a payload written before the destination was part of the binding. Only the one-time binding upgrade at start-up
+    /// calls this (it re-protects such rows with the full binding); nothing that sends a secret anywhere does.
+    /// </summary>
+    string UnprotectLegacy(SecretBinding binding, byte[] ciphertext);
 
     /// <summary>HMAC-SHA256 of the secret (hex) under a key that Data Protection holds; never stored or shown in clear.</summary>
     Task<string> FingerprintAsync(string secret, CancellationToken ct = default);
@@ -78,9 +128,12 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
         }
     }
 
-    public string Unprotect(SecretBinding binding, byte[] ciphertext)
+    public string Unprotect(SecretBinding binding, byte[] ciphertext) => Decode(_root.CreateProtector(binding.Purposes).Unprotect(ciphertext));
+
+    public string UnprotectLegacy(SecretBinding binding, byte[] ciphertext) => Decode(_root.CreateProtector(binding.LegacyPurposes).Unprotect(ciphertext));
+
+    private static string Decode(byte[] plain)
     {
-        var plain = _root.CreateProtector(binding.Purposes).Unprotect(ciphertext);
         try
         {
             return Encoding.UTF8.GetString(plain);
@@ -135,7 +188,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
         var keyRow = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
         var sample = await db.CredentialSecrets.AsNoTracking()
             .OrderByDescending(s => s.Id)
-            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId })
+            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
             .FirstOrDefaultAsync(ct);
         try
         {
@@ -146,7 +199,16 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
 
             if (sample is not null)
             {
-                _ = Unprotect(new SecretBinding(sample.Id, sample.Environment, sample.ClientId, sample.PublicId), sample.Ciphertext);
+                var binding = SecretBinding.For(sample.Id, sample.Environment, sample.ClientId, sample.CustomLoginBaseUrl, sample.CustomApiBaseUrl, sample.PublicId);
+                try
+                {
+                    _ = Unprotect(binding, sample.Ciphertext);
+                }
+                catch (CryptographicException)
+                {
+                    // Written before destinations were bound and not yet upgraded: the key ring still reads it.
+                    _ = UnprotectLegacy(binding, sample.Ciphertext);
+                }
             }
         }
         catch (CryptographicException)

@@ -1,4 +1,5 @@
 using MailKit.Net.Smtp;
+using ProcoreAdmin.Web.Hosting.Outbound;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -7,7 +8,7 @@ using ProcoreAdmin.Data.Notifications;
 namespace ProcoreAdmin.Web.Features.Notifications;
 
 /// <summary>E-mail over SMTP (MailKit), or .eml files in a pickup folder (the development inbox).</summary>
-public sealed class EmailChannel(IOptionsMonitor<NotificationsOptions> options, IHostEnvironment environment) : INotificationChannel
+public sealed class EmailChannel(IOptionsMonitor<NotificationsOptions> options, IHostEnvironment environment, OutboundPolicy? outbound = null) : INotificationChannel
 {
     public DeliveryChannel Channel => DeliveryChannel.Email;
 
@@ -61,7 +62,22 @@ public sealed class EmailChannel(IOptionsMonitor<NotificationsOptions> options, 
                 SmtpSecurity.None => SecureSocketOptions.None,
                 _ => SecureSocketOptions.StartTls,
             };
-            await client.ConnectAsync(o.Host!, o.Port, security, ct);
+            // The outbound policy resolves and checks the SMTP host's addresses and opens the socket to them.
+            if (outbound is null)
+            {
+                await client.ConnectAsync(o.Host!, o.Port, security, ct);
+            }
+            else
+            {
+                if (outbound.CheckHost(o.Host!) is { } refused)
+                {
+                    await outbound.RecordRefusalAsync(o.Host!, refused, ct);
+                    throw new NotificationDeliveryException($"SMTP {o.Host}:{o.Port} refused by the outbound policy: {refused}");
+                }
+
+                var socket = await outbound.ConnectSocketAsync(o.Host!, o.Port, ct);
+                await client.ConnectAsync(socket, o.Host!, o.Port, security, ct);
+            }
             if (!string.IsNullOrEmpty(o.UserName))
             {
                 await client.AuthenticateAsync(o.UserName, o.Password ?? "", ct);
@@ -69,6 +85,10 @@ public sealed class EmailChannel(IOptionsMonitor<NotificationsOptions> options, 
 
             await client.SendAsync(mime, ct);
             await client.DisconnectAsync(true, ct);
+        }
+        catch (OutboundRefusedException ex)
+        {
+            throw new NotificationDeliveryException($"SMTP {o.Host}:{o.Port} refused by the outbound policy: {ex.Reason}", ex);
         }
         catch (Exception ex) when (ex is MailKit.ProtocolException or MailKit.Security.AuthenticationException or SmtpCommandException
                                        or System.Net.Sockets.SocketException or IOException or SslHandshakeException)

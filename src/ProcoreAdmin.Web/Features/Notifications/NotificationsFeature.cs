@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ProcoreAdmin.Web.Features.Maintenance;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Features.Notifications;
 
@@ -29,7 +30,24 @@ public static class NotificationsFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<NotificationsOptions>, NotificationsOptionsValidator>();
         builder.Services.AddHttpClient(WebhookChannel.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .UseOutboundPolicy();
+
+        // The webhook and SMTP hosts are set by the operator in configuration: they join the outbound allow-list (their
+        // addresses are still checked at connect time).
+        builder.Services.AddOptions<OutboundPolicyOptions>().PostConfigure<IOptions<NotificationsOptions>>((outbound, notifications) =>
+        {
+            var n = notifications.Value;
+            if (n.Webhook.Enabled && Uri.TryCreate(n.Webhook.Url, UriKind.Absolute, out var hook) && hook.HostNameType == UriHostNameType.Dns)
+            {
+                outbound.AllowedHosts.Add(hook.IdnHost);
+            }
+
+            if (n.Email.Enabled && n.Email.Mode == EmailMode.Smtp && Uri.CheckHostName(n.Email.Host) == UriHostNameType.Dns)
+            {
+                outbound.AllowedHosts.Add(n.Email.Host!);
+            }
+        });
         builder.Services.AddSingleton<NotificationCenter>();
         builder.Services.AddSingleton<INotificationChannel, EmailChannel>();
         builder.Services.AddSingleton<INotificationChannel, WebhookChannel>();

@@ -92,6 +92,14 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptionsMonit
         {
             response = await httpClients.CreateClient(HttpClientName).SendAsync(request, ct);
         }
+        catch (Hosting.Outbound.OutboundRefusedException ex)
+        {
+            throw new NotificationDeliveryException($"Webhook refused by the outbound policy: {ex.Reason}", ex);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is Hosting.Outbound.OutboundRefusedException refused)
+        {
+            throw new NotificationDeliveryException($"Webhook refused by the outbound policy: {refused.Reason}", ex);
+        }
         catch (HttpRequestException ex)
         {
             throw new NotificationDeliveryException($"Webhook unreachable: {ex.HttpRequestError}", ex);

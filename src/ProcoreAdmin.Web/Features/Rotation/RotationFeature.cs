@@ -36,6 +36,7 @@ public static class RotationFeature
                 try
                 {
                     var (name, type, content) = await rotation.ExportAsync(runId, format, ct);
+                    http.Response.Headers.CacheControl = "no-store";
                     return Results.File(content, type, name);
                 }
                 catch (StaffForbiddenException)

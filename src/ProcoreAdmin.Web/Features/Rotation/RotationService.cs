@@ -59,30 +59,35 @@ public sealed class RotationService(
     }
 
     public async Task<long> StartAsync(long credentialId, string? reason) =>
-        await engine.StartAsync(credentialId, false, reason ?? "", await Admin("start a rotation"));
+        await engine.StartAsync(credentialId, false, Plain(reason, "reason") ?? "", await Admin("start a rotation"));
 
     /// <summary>Suspected compromise: an urgent run that notifies owners and pauses dependent schedules at once.</summary>
     public async Task<long> ReportCompromiseAsync(long credentialId, string? reason) =>
-        await engine.StartAsync(credentialId, true, string.IsNullOrWhiteSpace(reason) ? "Suspected compromise" : $"Suspected compromise: {reason}",
+        await engine.StartAsync(credentialId, true, string.IsNullOrWhiteSpace(Plain(reason, "reason")) ? "Suspected compromise" : $"Suspected compromise: {reason}",
             await Admin("report a suspected compromise"));
 
-    public async Task PrepareAsync(long runId, string? notes) => await engine.PrepareAsync(runId, notes, await Admin("run rotation steps"));
+    public async Task PrepareAsync(long runId, string? notes) => await engine.PrepareAsync(runId, Plain(notes, "notes"), await Admin("run rotation steps"));
 
     public async Task RehearseAsync(long runId, long? sandboxCredentialId, string? notes) =>
-        await engine.RehearseAsync(runId, sandboxCredentialId, notes, await Admin("run rotation steps"));
+        await engine.RehearseAsync(runId, sandboxCredentialId, Plain(notes, "notes"), await Admin("run rotation steps"));
 
     public async Task PauseSchedulesAsync(long runId) => await engine.PauseSchedulesAsync(runId, await Admin("run rotation steps"));
 
     public async Task SetPendingSecretAsync(long runId, string secret, string? notes) =>
-        await engine.SetPendingSecretAsync(runId, secret, notes, await Admin("run rotation steps"));
+        await engine.SetPendingSecretAsync(runId, secret, Plain(notes, "notes"), await Admin("run rotation steps"));
 
     public async Task<VerificationResult> VerifyAsync(long runId) => await engine.VerifyPendingAsync(runId, await Admin("run rotation steps"));
 
     public async Task PromoteAsync(long runId) => await engine.PromoteAsync(runId, await Admin("run rotation steps"));
 
-    public async Task CompleteAsync(long runId, string? notes) => await engine.CompleteAsync(runId, notes, await Admin("run rotation steps"));
+    public async Task CompleteAsync(long runId, string? notes) => await engine.CompleteAsync(runId, Plain(notes, "notes"), await Admin("run rotation steps"));
 
-    public async Task CancelAsync(long runId, string? reason) => await engine.CancelAsync(runId, reason ?? "cancelled", await Admin("cancel a rotation"));
+    public async Task CancelAsync(long runId, string? reason) => await engine.CancelAsync(runId, Plain(reason, "reason") ?? "cancelled", await Admin("cancel a rotation"));
+
+    /// <summary>Refuses invisible formatting characters (Unicode Cf, e.g. U+202E) in free text that others will read.</summary>
+    private static string? Plain(string? text, string field) => ProcoreAdmin.Web.Features.Credentials.InputRules.HasFormatCharacters(text)
+        ? throw new RotationStepException($"The {field} text contains invisible formatting characters (such as right-to-left overrides); type it again without them.")
+        : text;
 
     /// <summary>Evidence of a run (steps, actors, times, verification results, fingerprints — never a secret). Admins; audited.</summary>
     public async Task<(string FileName, string ContentType, byte[] Content)> ExportAsync(long runId, string format, CancellationToken ct = default)
