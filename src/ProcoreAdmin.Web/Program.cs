@@ -8,6 +8,7 @@ using ProcoreAdmin.Web.Features.Companies;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Projects;
+using ProcoreAdmin.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,7 @@ builder.AddRotation();
 builder.AddDashboard();
 builder.AddProjects();
 builder.AddApiConsole();
+builder.AddTokenBroker();
 
 var app = builder.Build();
 
@@ -39,6 +41,7 @@ app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
@@ -47,6 +50,7 @@ app.MapHealth();
 app.MapBackgroundJobsDashboard();
 app.MapRotation();
 app.MapAudit();
+app.MapTokenBroker();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
