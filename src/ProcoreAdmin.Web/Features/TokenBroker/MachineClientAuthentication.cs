@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using ProcoreAdmin.Web.Hosting;
 
@@ -64,6 +65,16 @@ public static class MachineClientAuthentication
                 p.RoleClaimType = "__machine_clients_have_no_roles"; // a machine token never carries an app role
                 jwt.Events = new JwtBearerEvents
                 {
+                    OnMessageReceived = context =>
+                    {
+                        // An API answers in JSON (or with a bare status): never the HTML status pages meant for browsers.
+                        if (context.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                        {
+                            pages.Enabled = false;
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnChallenge = context =>
                     {
                         context.Response.Headers.CacheControl = "no-store";
