@@ -93,6 +93,7 @@ public sealed partial class ConsumersPanel
         finally
         {
             _busy = false;
+            StateHasChanged();
         }
     }
 }
