@@ -208,9 +208,7 @@ public sealed partial class ProcoreTokenBroker(
         ProcoreCredential procoreCredential, ProcoreAccessToken token, string tokenId, bool held, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await RecordIssuanceAsync(grantId, now.UtcDateTime, ct);
-        await audit.RecordAsync(client.Actor, IssuedAction, "Credential", Id(credential.CredentialId), AuditOutcomes.Succeeded,
-            $"company {Id(request.CompanyId)}; token {tokenId}; expires {token.ExpiresAt:O}; {(token.FromCache ? "from cache" : "new Procore token")}{(held ? "; waited for a rotation" : "")}", ct);
+        await RecordIssuanceAsync(client, request, grantId, credential.CredentialId, token, tokenId, held, now.UtcDateTime, ct);
         LogIssued(logger, client.ClientId, credential.CredentialId, request.CompanyId, tokenId, token.FromCache);
         return BrokerOutcome.Issued(new ProcoreTokenResponse
         {
@@ -225,27 +223,37 @@ public sealed partial class ProcoreTokenBroker(
         });
     }
 
-    /// <summary>One set-based counter update per issuance (insert on the first issuance of the day), and the last issuance time.</summary>
-    private async Task RecordIssuanceAsync(long grantId, DateTime nowUtc, CancellationToken ct)
+    /// <summary>
+    /// The audit row, the day's counter (set-based; inserted on the first issuance of the day) and the grant's last issuance,
+    /// in one transaction: one commit per issuance, and the token is handed out only once its issuance is on record.
+    /// </summary>
+    private async Task RecordIssuanceAsync(MachineClient client, ProcoreTokenRequest request, long grantId, long credentialId, ProcoreAccessToken token,
+        string tokenId, bool held, DateTime nowUtc, CancellationToken ct)
     {
         var day = DateOnly.FromDateTime(nowUtc);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.BrokerGrants.Where(g => g.Id == grantId).ExecuteUpdateAsync(s => s.SetProperty(g => g.LastIssuedUtc, nowUtc), ct);
-        if (await db.BrokerIssuanceDays.Where(d => d.GrantId == grantId && d.Day == day).ExecuteUpdateAsync(s => s.SetProperty(d => d.Count, d => d.Count + 1), ct) > 0)
+        var detail = $"company {Id(request.CompanyId)}; token {tokenId}; expires {token.ExpiresAt:O}; {(token.FromCache ? "from cache" : "new Procore token")}{(held ? "; waited for a rotation" : "")}";
+        for (var attempt = 1; ; attempt++)
         {
-            return;
-        }
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                if (await db.BrokerIssuanceDays.Where(d => d.GrantId == grantId && d.Day == day)
+                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.Count, d => d.Count + 1), ct) == 0)
+                {
+                    db.BrokerIssuanceDays.Add(new BrokerIssuanceDay { GrantId = grantId, Day = day, Count = 1 });
+                }
 
-        db.BrokerIssuanceDays.Add(new BrokerIssuanceDay { GrantId = grantId, Day = day, Count = 1 });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request inserted today's row first (unique grant × day): count on it.
-            db.ChangeTracker.Clear();
-            await db.BrokerIssuanceDays.Where(d => d.GrantId == grantId && d.Day == day).ExecuteUpdateAsync(s => s.SetProperty(d => d.Count, d => d.Count + 1), ct);
+                await db.BrokerGrants.Where(g => g.Id == grantId).ExecuteUpdateAsync(s => s.SetProperty(g => g.LastIssuedUtc, nowUtc), ct);
+                audit.Add(db, client.Actor, IssuedAction, "Credential", Id(credentialId), AuditOutcomes.Succeeded, detail);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                // Another request inserted today's counter row first (unique grant × day): the retry counts on it.
+            }
         }
     }
 
