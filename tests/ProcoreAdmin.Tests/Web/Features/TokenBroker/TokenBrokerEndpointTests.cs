@@ -199,6 +199,32 @@ public sealed class TokenBrokerEndpointTests : IDisposable
         Assert.DoesNotContain("/companies\"", body); // pages are not part of the API document
     }
 
+    [Fact]
+    public async Task RotationBetweenResetAndPromote_HoldsRequestsForTheConfiguredWaitOnly_Then503WithRetryAfter()
+    {
+        using var app = new BrokerHarness(new Dictionary<string, string?> { ["TokenBroker:RotationWait"] = "00:00:01.5", ["TokenBroker:RotationPollInterval"] = "00:00:00.1" });
+        var jwt = await app.MachineTokenAsync();
+        var run = await app.AsAdminAsync<ProcoreAdmin.Web.Features.Rotation.RotationService, long>(r => r.StartAsync(1, "test"));
+        await app.AsAdminAsync<ProcoreAdmin.Web.Features.Rotation.RotationService, bool>(async r =>
+        {
+            await r.PrepareAsync(run, null);
+            await r.RehearseAsync(run, null, "none");
+            await r.PauseSchedulesAsync(run);
+            await r.SetPendingSecretAsync(run, "TESTSECRET-" + Guid.NewGuid().ToString("N"), null);
+            return true;
+        });
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await app.RequestTokenAsync(jwt, BrokerHarness.NorthwindId);
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("access_token", await response.Content.ReadAsStringAsync());
+    }
+
     private async Task<long> OnlyNorthwindGrantAsync(DateTime? expiresUtc = null)
     {
         // Replace the development seed grant (both companies) by one for Northwind only.
