@@ -6,6 +6,7 @@ using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.Data.Maintenance;
 using ProcoreAdmin.Data.Notifications;
 using ProcoreAdmin.Data.Rotation;
+using ProcoreAdmin.Data.TokenBroker;
 
 namespace ProcoreAdmin.Data;
 
@@ -31,6 +32,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<CredentialSecret> CredentialSecrets => Set<CredentialSecret>();
     public DbSet<Installation> Installations => Set<Installation>();
     public DbSet<CredentialKeyMaterial> CredentialKeyMaterial => Set<CredentialKeyMaterial>();
+    public DbSet<BrokerGrant> BrokerGrants => Set<BrokerGrant>();
+    public DbSet<BrokerGrantCompany> BrokerGrantCompanies => Set<BrokerGrantCompany>();
+    public DbSet<BrokerIssuanceDay> BrokerIssuanceDays => Set<BrokerIssuanceDay>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +54,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.ApplyConfiguration(new CredentialSecretConfiguration());
         modelBuilder.ApplyConfiguration(new InstallationConfiguration());
         modelBuilder.ApplyConfiguration(new CredentialKeyMaterialConfiguration());
+        modelBuilder.ApplyConfiguration(new BrokerGrantConfiguration());
+        modelBuilder.ApplyConfiguration(new BrokerGrantCompanyConfiguration());
+        modelBuilder.ApplyConfiguration(new BrokerIssuanceDayConfiguration());
     }
 
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -60,9 +61,14 @@ internal static class ConnectEndpoints
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (request.IsClientCredentialsGrantType())
+        {
+            return IssueMachineToken(context, request);
+        }
+
         if (!request.IsAuthorizationCodeGrantType())
         {
-            return Forbid(Errors.UnsupportedGrantType, "Only the authorization code grant is supported.");
+            return Forbid(Errors.UnsupportedGrantType, "Only the authorization code and client credentials grants are supported.");
         }
 
         // OpenIddict has already validated the code, the client secret and the PKCE code_verifier.
@@ -75,6 +81,23 @@ internal static class ConnectEndpoints
 
         var identity = new ClaimsIdentity(result.Principal.Claims, DevIdentityClaims.AuthenticationType, Claims.Name, Claims.Role);
         identity.SetDestinations(DevIdentityClaims.GetDestinations);
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// Client credentials: OpenIddict has already authenticated the client and checked its grant permission. The access
+    /// token names the client (<c>sub</c> and <c>client_id</c>) and carries the broker's audience; it is a signed,
+    /// unencrypted JWT so any JWT bearer handler can validate it against the published keys.
+    /// </summary>
+    private static IResult IssueMachineToken(HttpContext context, OpenIddictRequest request)
+    {
+        var clientId = request.ClientId ?? throw new InvalidOperationException("The client id is missing.");
+        var identity = new ClaimsIdentity(DevIdentityClaims.AuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, clientId);
+        identity.SetClaim(Claims.Name, clientId);
+        identity.SetResources(context.RequestServices.GetRequiredService<MachineClientAudience>().Value);
+        identity.SetScopes(request.GetScopes());
+        identity.SetDestinations(static claim => claim.Type is Claims.Subject or Claims.Name ? [Destinations.AccessToken] : []);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

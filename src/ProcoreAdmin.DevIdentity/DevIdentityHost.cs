@@ -18,6 +18,9 @@ namespace ProcoreAdmin.DevIdentity;
 /// Builds the provider's own <see cref="WebApplication"/>: a separate DI container that reads no configuration
 /// (no appsettings, no environment variables), so nothing of the hosting web app leaks in.
 /// </summary>
+/// <summary>The <c>aud</c> of client-credentials access tokens.</summary>
+internal sealed record MachineClientAudience(string Value);
+
 internal static class DevIdentityHost
 {
     public const string CookieScheme = "ProcoreAdmin.DevIdentity";
@@ -26,7 +29,7 @@ internal static class DevIdentityHost
 
     public static readonly string[] SupportedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles];
 
-    public static WebApplication Build(Uri listenUri, string sqliteConnectionString, RSA signingKey)
+    public static WebApplication Build(Uri listenUri, string sqliteConnectionString, RSA signingKey, string machineClientAudience)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -81,6 +84,7 @@ internal static class DevIdentityHost
                  .SetUserInfoEndpointUris(ConnectEndpoints.UserInfoPath.TrimStart('/'));
 
                 o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                o.AllowClientCredentialsFlow(); // machine clients (integration services) of the token broker
                 o.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain)); // S256 only
                 o.RegisterScopes(SupportedScopes);
                 o.RegisterClaims(Claims.Subject, Claims.Name, Claims.PreferredUsername, Claims.Email, DevIdentityClaims.Groups);
@@ -99,6 +103,8 @@ internal static class DevIdentityHost
                  .EnableUserInfoEndpointPassthrough()
                  .DisableTransportSecurityRequirement(); // plain http on loopback
             });
+
+        builder.Services.AddSingleton(new MachineClientAudience(machineClientAudience));
 
         var app = builder.Build();
         app.UseRouting();

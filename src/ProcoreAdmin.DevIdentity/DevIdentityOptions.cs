@@ -12,6 +12,24 @@ public sealed class DevIdentityOptions
     /// <summary>Client secret of the web app's client. Generated per run by the web app; never committed.</summary>
     public required string ClientSecret { get; set; }
 
+    /// <summary>
+    /// Client id of the seeded machine client (client-credentials grant), the development stand-in for an integration
+    /// service that asks ProcoreAdmin's token broker for Procore tokens. Empty = no machine client.
+    /// </summary>
+    public string? MachineClientId { get; set; } = "procoreadmin-dev-integration";
+
+    /// <summary>
+    /// Its client secret. A well-known development value like the seeded users' password: this provider only runs in
+    /// Development on a loopback address.
+    /// </summary>
+    public string MachineClientSecret { get; set; } = "dev-integration-secret";
+
+    /// <summary>The audience (<c>aud</c>) of the machine client's access tokens: the token broker's configured audience.</summary>
+    public string MachineClientAudience { get; set; } = "procoreadmin-broker";
+
+    /// <summary>The RSA key that signs tokens (RS256). Null = a new key per run. Tests pass their own to mint edge-case tokens.</summary>
+    public System.Security.Cryptography.RSA? SigningKey { get; set; }
+
     /// <summary>The host environment of the calling app. Anything but Development makes <see cref="DevIdentityServer.StartAsync"/> throw.</summary>
     public string EnvironmentName { get; set; } = "Development";
 }

@@ -21,12 +21,12 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly SqliteConnection _keepAlive;
-    private readonly RSA _signingKey;
+    private readonly RSA? _signingKey;
     private readonly string _clientId;
     private readonly SemaphoreSlim _registrationGate = new(1, 1);
     private int _disposed;
 
-    private DevIdentityServer(WebApplication app, SqliteConnection keepAlive, RSA signingKey, string clientId, Uri issuer)
+    private DevIdentityServer(WebApplication app, SqliteConnection keepAlive, RSA? signingKey, string clientId, Uri issuer)
     {
         _app = app;
         _keepAlive = keepAlive;
@@ -74,26 +74,31 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         }.ToString();
 
         var keepAlive = new SqliteConnection(connectionString);
-        var signingKey = RSA.Create(2048);
+        var ownsKey = options.SigningKey is null;
+        var signingKey = options.SigningKey ?? RSA.Create(2048);
         WebApplication? app = null;
         try
         {
             signingKey.ExportParameters(includePrivateParameters: false); // generate the key now, not on the first request
             await keepAlive.OpenAsync(ct);
-            app = DevIdentityHost.Build(listenUri, connectionString, signingKey);
+            app = DevIdentityHost.Build(listenUri, connectionString, signingKey, options.MachineClientAudience);
 
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 // The store is a throwaway in-memory database; there is nothing to migrate.
                 await scope.ServiceProvider.GetRequiredService<DevIdentityDbContext>().Database.EnsureCreatedAsync(ct);
-                await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>()
-                    .CreateAsync(CreateClientDescriptor(options.ClientId, options.ClientSecret), ct);
+                var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+                await applications.CreateAsync(CreateClientDescriptor(options.ClientId, options.ClientSecret), ct);
+                if (!string.IsNullOrWhiteSpace(options.MachineClientId))
+                {
+                    await applications.CreateAsync(CreateMachineClientDescriptor(options.MachineClientId, options.MachineClientSecret), ct);
+                }
             }
 
             await app.StartAsync(ct);
             var issuer = new Uri(app.Urls.First().TrimEnd('/') + "/");
             LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DevIdentityServer>(), issuer);
-            return new DevIdentityServer(app, keepAlive, signingKey, options.ClientId, issuer);
+            return new DevIdentityServer(app, keepAlive, ownsKey ? signingKey : null, options.ClientId, issuer);
         }
         catch
         {
@@ -103,7 +108,11 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
             }
 
             await keepAlive.DisposeAsync();
-            signingKey.Dispose();
+            if (ownsKey)
+            {
+                signingKey.Dispose();
+            }
+
             throw;
         }
     }
@@ -160,7 +169,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         {
             await _app.DisposeAsync();
             await _keepAlive.DisposeAsync();
-            _signingKey.Dispose();
+            _signingKey?.Dispose();
             _registrationGate.Dispose();
         }
     }
@@ -187,6 +196,20 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
             Permissions.Scopes.Roles,
         ]);
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        return descriptor;
+    }
+
+    /// <summary>A confidential machine client: client-credentials grant at the token endpoint, nothing else.</summary>
+    private static OpenIddictApplicationDescriptor CreateMachineClientDescriptor(string clientId, string clientSecret)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = clientSecret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "Integration service (development machine client)",
+        };
+        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         return descriptor;
     }
 

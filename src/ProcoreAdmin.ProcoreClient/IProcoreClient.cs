@@ -51,6 +51,19 @@ public interface IProcoreClient
     /// </summary>
     Task RevokeAsync(ProcoreCredential credential, CancellationToken ct = default);
 
+    /// <summary>
+    /// The access token for the credential from the same single-flight cache the typed calls use: a cached token while it
+    /// is fresh, otherwise one shared token request for all concurrent callers. For handing a token to another service
+    /// (the token broker); the caller must never log or store <see cref="ProcoreAccessToken.Value"/>.
+    /// </summary>
+    Task<ProcoreAccessToken> GetAccessTokenAsync(ProcoreCredential credential, CancellationToken ct = default);
+
+    /// <summary>
+    /// Drops <paramref name="accessToken"/> if it is still the cached token of the credential (someone saw Procore reject
+    /// it); the next request fetches a new one. A token that is no longer cached changes nothing.
+    /// </summary>
+    void InvalidateAccessToken(string credentialKey, string accessToken);
+
     /// <summary>Evicts cached tokens of a credential (e.g. after secret rotation). A fetch in flight is not cached.</summary>
     void ForgetTokens(string credentialKey);
 

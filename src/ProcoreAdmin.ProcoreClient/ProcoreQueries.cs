@@ -163,3 +163,9 @@ public sealed record TokenCheckResult(
     TimeSpan ExpiresIn,
     TimeSpan Elapsed,
     string? TokenType);
+
+/// <summary>An access token handed out from the cache. <see cref="ToString"/> never prints the value.</summary>
+public sealed record ProcoreAccessToken(string Value, string? TokenType, DateTimeOffset ExpiresAt, bool FromCache)
+{
+    public override string ToString() => $"ProcoreAccessToken {{ Value = [redacted], ExpiresAt = {ExpiresAt:O}, FromCache = {FromCache} }}";
+}

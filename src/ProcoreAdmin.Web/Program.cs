@@ -8,6 +8,7 @@ using ProcoreAdmin.Web.Features.Companies;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Projects;
+using ProcoreAdmin.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Hosting;
 using ProcoreAdmin.Web.Hosting.Outbound;
 
@@ -32,6 +33,7 @@ builder.AddRotation();
 builder.AddDashboard();
 builder.AddProjects();
 builder.AddApiConsole();
+builder.AddTokenBroker();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
@@ -49,6 +52,7 @@ app.MapHealth();
 app.MapBackgroundJobsDashboard();
 app.MapRotation();
 app.MapAudit();
+app.MapTokenBroker();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

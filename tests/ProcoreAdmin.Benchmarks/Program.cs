@@ -22,6 +22,7 @@ public static class Program
         new G7PrerenderNoDoubleWork(),
         new LineGoal("G8", "Rotation-reminder scan", "scan <= 3 SQL, 0 decryptions, <= 300 ms; 1,000 reminders <= 2 writes; naive ratios >= 1,000:1 and >= 10x", G8ReminderScanGoal.RunAsync),
         new LineGoal("G10", "Background jobs", "run-now p95 <= 1 s; 0 duplicates and 0 'database is locked' over 60 shared scans; idle <= 120 commands/min", G10BackgroundJobsGoal.RunAsync),
+        new G11TokenBroker(),
     ];
 
     public static async Task<int> Main(string[] args)

@@ -816,6 +816,104 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                     b.ToTable("RotationSteps", (string)null);
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long>("CredentialSetId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastIssuedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("MachineClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialSetId");
+
+                    b.HasIndex("MachineClientId", "CredentialSetId");
+
+                    b.ToTable("BrokerGrants", (string)null);
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrantCompany", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ProcoreCompanyId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId", "ProcoreCompanyId")
+                        .IsUnique();
+
+                    b.ToTable("BrokerGrantCompanies", (string)null);
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerIssuanceDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("BrokerIssuanceDays", (string)null);
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Credentials.CredentialSecret", b =>
                 {
                     b.HasOne("ProcoreAdmin.Data.Credentials.CredentialSet", null)
@@ -882,6 +980,33 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.Credentials.CredentialSet", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialSetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrantCompany", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.TokenBroker.BrokerGrant", null)
+                        .WithMany("Companies")
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerIssuanceDay", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.TokenBroker.BrokerGrant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Credentials.CredentialSet", b =>
                 {
                     b.Navigation("Installations");
@@ -897,6 +1022,11 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationRun", b =>
                 {
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.Navigation("Companies");
                 });
 #pragma warning restore 612, 618
         }

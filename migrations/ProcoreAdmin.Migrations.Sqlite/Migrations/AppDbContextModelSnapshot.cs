@@ -783,6 +783,98 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                     b.ToTable("RotationSteps", (string)null);
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CredentialSetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastIssuedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MachineClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialSetId");
+
+                    b.HasIndex("MachineClientId", "CredentialSetId");
+
+                    b.ToTable("BrokerGrants", (string)null);
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrantCompany", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ProcoreCompanyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId", "ProcoreCompanyId")
+                        .IsUnique();
+
+                    b.ToTable("BrokerGrantCompanies", (string)null);
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerIssuanceDay", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("GrantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantId", "Day")
+                        .IsUnique();
+
+                    b.ToTable("BrokerIssuanceDays", (string)null);
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Credentials.CredentialSecret", b =>
                 {
                     b.HasOne("ProcoreAdmin.Data.Credentials.CredentialSet", null)
@@ -849,6 +941,33 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.Credentials.CredentialSet", null)
+                        .WithMany()
+                        .HasForeignKey("CredentialSetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrantCompany", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.TokenBroker.BrokerGrant", null)
+                        .WithMany("Companies")
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerIssuanceDay", b =>
+                {
+                    b.HasOne("ProcoreAdmin.Data.TokenBroker.BrokerGrant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ProcoreAdmin.Data.Credentials.CredentialSet", b =>
                 {
                     b.Navigation("Installations");
@@ -864,6 +983,11 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ProcoreAdmin.Data.Rotation.RotationRun", b =>
                 {
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("ProcoreAdmin.Data.TokenBroker.BrokerGrant", b =>
+                {
+                    b.Navigation("Companies");
                 });
 #pragma warning restore 612, 618
         }

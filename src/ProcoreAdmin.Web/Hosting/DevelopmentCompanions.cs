@@ -38,6 +38,7 @@ public sealed partial class DevelopmentCompanions(
     IOptions<DevelopmentCompanionsOptions> options,
     IOptions<StaffAuthenticationOptions> staff,
     IServer server,
+    IConfiguration configuration,
     ILogger<DevelopmentCompanions> logger) : IHostedLifecycleService, IAsyncDisposable
 {
     private DevIdentityServer? _devIdentity;
@@ -58,7 +59,12 @@ public sealed partial class DevelopmentCompanions(
             // DevIdentity.StartAsync refuses any environment other than Development.
             var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
             _devIdentity = await DevIdentityServer.StartAsync(
-                new DevIdentityOptions { Url = settings.DevIdentityUrl, ClientSecret = secret, EnvironmentName = environment.EnvironmentName },
+                new DevIdentityOptions
+                {
+                    Url = settings.DevIdentityUrl, ClientSecret = secret, EnvironmentName = environment.EnvironmentName,
+                    // The seeded machine client's tokens carry the audience the token broker expects.
+                    MachineClientAudience = configuration["TokenBroker:Audience"] is { Length: > 0 } audience ? audience : "procoreadmin-broker",
+                },
                 cancellationToken);
             DevIdentityClient = new DevIdentityClient(_devIdentity.Issuer.ToString(), "procoreadmin-web", secret);
         }
@@ -101,6 +107,8 @@ public sealed partial class DevelopmentCompanions(
             lines.Add($"  Development sign-in (DevIdentity at {_devIdentity.Issuer}) — user / password:");
             lines.AddRange(DevIdentityServer.SeededUsers.Select(u =>
                 $"    {u.Username,-10} / {u.Password,-6} {u.DisplayName} [{(u.Groups.Count == 0 ? "no role" : string.Join(", ", u.Groups))}]"));
+            var machine = new DevIdentityOptions { ClientSecret = "-" };
+            lines.Add($"  Token broker machine client (client credentials at {_devIdentity.Issuer}connect/token): {machine.MachineClientId} / {machine.MachineClientSecret}");
         }
 
         if (_simulator is not null)

@@ -32,7 +32,9 @@ public sealed partial class RotationEngine(
     NotificationCenter notifications,
     AuditTrail audit,
     TimeProvider time,
-    ILogger<RotationEngine> logger)
+    ILogger<RotationEngine> logger,
+    IEnumerable<IRotationObserver> observers,
+    IEnumerable<IRotationBlastRadiusSource> blastRadius)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -93,18 +95,26 @@ public sealed partial class RotationEngine(
         var dependent = await schedules.ForCredentialAsync(run.CredentialId, ct);
         var info = (await directory.ListRotationInfoAsync(ct)).FirstOrDefault(i => i.CredentialId == run.CredentialId);
         var owners = Owners(info?.Owners);
+        var extra = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var source in blastRadius)
+        {
+            extra[source.Name] = await source.DescribeAsync(run.CredentialId, ct);
+        }
+
         var evidence = new
         {
             credential = new { credential.CredentialId, credential.Label, environment = credential.Environment.ToString() },
             companies = credential.InstalledCompanyIds.Select(id => new { id, name = companies.TryGetValue(id, out var c) ? c.Name : null }),
             schedules = dependent.Select(s => new { s.Id, s.Kind, s.Title }),
             owners,
+            dependents = extra,
         };
+        var consumerText = extra.Values.Sum(v => v.Count) == 0 ? "" : " Token broker consumers: " + string.Join("; ", extra.Values.SelectMany(v => v)) + ".";
         await notifications.RaiseAsync(new NotificationDraft(run.Urgent ? "rotation-urgent" : "rotation-started",
             run.Urgent ? NotificationSeverity.Error : NotificationSeverity.Info,
             (run.Urgent ? "Urgent rotation (suspected compromise): " : "Rotation starting: ") + credential.Label,
             $"Credential set #{credential.CredentialId} \"{credential.Label}\" ({credential.Environment}) is being rotated by {actor.Name}. " +
-            $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified.",
+            $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified." + consumerText,
             credential.CredentialId, runId, owners, $"rotation-start:{runId}"), ct);
         await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, notes, evidence, actor, ct);
     }
@@ -169,6 +179,7 @@ public sealed partial class RotationEngine(
         await CompleteStepAsync(runId, RotationSteps.PendingSecret, RotationStepState.Done, notes, new { pendingFingerprint = pending }, actor, ct);
         // A new pending secret invalidates an earlier verification.
         await ResetStepAsync(runId, RotationSteps.Verify, ct);
+        Notify(o => o.SecretReset(run.CredentialId));
     }
 
     /// <summary>Step 5: token + /me + /companies (company header) for every installed company with the pending secret.</summary>
@@ -236,6 +247,7 @@ public sealed partial class RotationEngine(
 
         (current, _) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
         await CompleteStepAsync(runId, RotationSteps.Promote, RotationStepState.Done, null, new { currentFingerprint = current, tokensDropped = true }, actor, ct);
+        Notify(o => o.SecretPromoted(run.CredentialId));
     }
 
     /// <summary>Step 7: resume the schedules this run paused, record time to restore, set the next due date, close the run.</summary>
@@ -291,6 +303,7 @@ public sealed partial class RotationEngine(
             .SetProperty(r => r.ActiveCredentialId, (long?)null)
             .SetProperty(r => r.FinishedUtc, now), ct);
         await audit.RecordAsync(actor, "rotation.cancel", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, Clean($"run {runId}: {reason}", 500));
+        Notify(o => o.RunCancelled(run.CredentialId));
     }
 
     public async Task<RotationRunView?> GetAsync(long runId, CancellationToken ct = default)
@@ -450,6 +463,14 @@ public sealed partial class RotationEngine(
     private static RotationRunView ToView(RotationRun r) => new(r.Id, r.CredentialId, r.State, r.Urgent, r.Reason, r.StartedUtc, r.StartedBy,
         r.FinishedUtc, r.TimeToRestoreSeconds, r.NextDueUtc,
         r.Steps.OrderBy(s => s.Number).Select(s => new RotationStepView(s.Number, s.Name, s.State, s.UpdatedUtc, s.ActorName, s.ActorSubject, s.Notes, s.Evidence)).ToList());
+
+    private void Notify(Action<IRotationObserver> action)
+    {
+        foreach (var observer in observers)
+        {
+            action(observer);
+        }
+    }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

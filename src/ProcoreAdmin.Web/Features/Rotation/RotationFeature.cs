@@ -14,6 +14,7 @@ public static class RotationFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RotationOptions>, RotationOptionsValidator>();
         builder.Services.AddScoped<RotationEngine>();
+        builder.Services.AddSingleton<RotationStateReader>();
         builder.Services.AddScoped<RotationService>();
         builder.Services.AddScheduledJob<ScanRotationRemindersJob>(MaintenanceJobKinds.RotationReminderScan, "Rotation reminder scan",
             "0 7 * * *", "Reminds owners 30/14/7/1 days before a rotation is due, on the day, and when overdue (once per stage).", (job, ct) => job.RunAsync(ct));

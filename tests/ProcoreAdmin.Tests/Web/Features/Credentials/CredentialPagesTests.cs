@@ -16,6 +16,7 @@ public sealed class CredentialPagesTests : MudComponentTest
         await using var h = await RegistryHarness.CreateAsync();
         var id = await h.AddCredentialAsync("client-ui", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Viewer));
+        h.AddConsumersPanel(Context.Services, StaffRoles.Viewer);
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");

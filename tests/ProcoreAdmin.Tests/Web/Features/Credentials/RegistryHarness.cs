@@ -94,6 +94,15 @@ public sealed class RegistryHarness : IAsyncDisposable
 
     public AuditService Audit(string role) => new(Db, FixedAuthenticationState.As(role), _services.GetRequiredService<AuditTrail>());
 
+    /// <summary>What the credential page's Consumers section (token broker grants) needs, as <paramref name="role"/>.</summary>
+    public void AddConsumersPanel(IServiceCollection services, string role)
+    {
+        var directory = DirectoryAs(role);
+        services.AddSingleton<ICredentialDirectory>(directory);
+        services.AddSingleton(new ProcoreAdmin.Web.Features.TokenBroker.BrokerGrantService(Db, directory, FixedAuthenticationState.As(role),
+            _services.GetRequiredService<AuditTrail>(), TimeProvider.System));
+    }
+
     public CredentialDirectory DirectoryAs(string role)
     {
         var scoped = new ServiceCollection().AddSingleton(FixedAuthenticationState.As(role)).BuildServiceProvider();

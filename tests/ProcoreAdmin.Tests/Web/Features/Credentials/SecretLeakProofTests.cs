@@ -64,6 +64,7 @@ public sealed class SecretLeakProofTests : MudComponentTest
 
         // Render the detail, edit and list pages after saving.
         Context.Services.AddSingleton(admin);
+        h.AddConsumersPanel(Context.Services, StaffRoles.Admin);
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");

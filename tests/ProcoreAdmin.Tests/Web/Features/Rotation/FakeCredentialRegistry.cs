@@ -212,6 +212,10 @@ public sealed class RecordingProcoreClient : IProcoreClient
     public Task<ProcoreRawResponse> SendRawAsync(ProcoreCredential credential, ProcoreRawRequest request, CancellationToken ct = default, IProgress<ProcoreProgress>? progress = null) => throw new NotSupportedException();
 
     public Task<TokenCheckResult> AcquireTokenAsync(ProcoreCredential credential, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<ProcoreAccessToken> GetAccessTokenAsync(ProcoreCredential credential, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public void InvalidateAccessToken(string credentialKey, string accessToken) => throw new NotSupportedException();
 }
 
 /// <summary>Records enqueued jobs instead of running them.</summary>
