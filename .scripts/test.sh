@@ -12,6 +12,55 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${PROCOREADMIN_CHROMIUM:-}" ]; then
     || { echo "Could not install chromium"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# --- Server database and proxy for the topology tests (PostgreSQL, nginx) ---------------------------------------
+# PROCOREADMIN_TEST_POSTGRES points the tests at an existing PostgreSQL server: a connection string whose role may
+# create and drop databases (each test makes its own), e.g.
+#   PROCOREADMIN_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=…" .scripts/test.sh
+# Unset: installs Debian's postgresql when missing, creates a throw-away cluster (initdb, as the postgres user when
+# run as root) on a free loopback port under a temp folder, and removes it when the script exits.
+# nginx (Debian package) is installed when missing for the reverse-proxy tests; the tests start it themselves.
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+apt_install() {
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing nginx for the reverse-proxy tests (Debian package 'nginx')…"
+  apt_install nginx || { echo "Could not install nginx"; echo "0 passed, 1 failed"; exit 1; }
+fi
+pg_folder=""
+stop_postgres() {
+  [ -n "$pg_folder" ] || return 0
+  as_pg "$pg_bin/pg_ctl" -D "$pg_folder/data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$pg_folder"
+}
+if [ -z "${PROCOREADMIN_TEST_POSTGRES:-}" ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$pg_bin" ]; then
+    echo "Installing PostgreSQL for the server-database tests (Debian package 'postgresql')…"
+    apt_install postgresql || { echo "Could not install postgresql"; echo "0 passed, 1 failed"; exit 1; }
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  if [ "$(id -u)" -eq 0 ]; then as_pg() { runuser -u postgres -- "$@"; }; else as_pg() { "$@"; }; fi
+  pg_folder=$(mktemp -d /tmp/procoreadmin-pg.XXXXXX)
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pg_folder"
+  trap stop_postgres EXIT
+  as_pg "$pg_bin/initdb" -D "$pg_folder/data" -U postgres --auth=trust -E UTF8 --no-locale >"$pg_folder/initdb.log" 2>&1 \
+    || { cat "$pg_folder/initdb.log"; echo "initdb failed"; echo "0 passed, 1 failed"; exit 1; }
+  pg_started=""
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    pg_port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null && continue   # something listens there already
+    if as_pg "$pg_bin/pg_ctl" -D "$pg_folder/data" -l "$pg_folder/server.log" -w -t 60 start \
+        -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_folder -c max_connections=300 -c fsync=off" >/dev/null; then
+      pg_started=1; break
+    fi
+  done
+  [ -n "$pg_started" ] || { cat "$pg_folder/server.log"; echo "Could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+  export PROCOREADMIN_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+  echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$pg_port (throw-away cluster in $pg_folder)."
+fi
+# --- end of server database and proxy ---------------------------------------------------------------------------
+
 dotnet tool restore >/dev/null || { echo "dotnet tool restore failed"; echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp -d)
