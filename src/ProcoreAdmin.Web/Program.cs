@@ -19,6 +19,7 @@ builder.AddDevelopmentCompanions();
 builder.AddStaffAuthentication();
 builder.AddBackgroundJobs();
 builder.AddHealth();
+builder.AddTelemetry();
 builder.AddUserInterface();
 builder.AddProcore();
 builder.AddAudit();
