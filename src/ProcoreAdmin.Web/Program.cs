@@ -13,6 +13,7 @@ using ProcoreAdmin.Web.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHardening();
+builder.AddReverseProxySupport();
 builder.AddAppDatabase();
 builder.AddKeyRing();
 builder.AddDevelopmentCompanions();
@@ -36,6 +37,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 
+app.UseReverseProxySupport();
 app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseAuthentication();
