@@ -67,6 +67,28 @@ results=$(mktemp -d)
 dotnet test ProcoreAdmin.sln --logger "trx" --results-directory "$results" "$@"
 status=$?
 
+# --- The README's production migration commands, run for real (topology) ----------------------------------------
+# Generates the idempotent PostgreSQL script exactly as "Run in production" shows and applies it twice (idempotent)
+# with psql to a fresh database on the test server. A failure counts as one failed test.
+readme_failed=0
+if [ -n "${PROCOREADMIN_TEST_POSTGRES:-}" ] && command -v psql >/dev/null; then
+  script_dir=$(mktemp -d)
+  pg_url=$(echo "$PROCOREADMIN_TEST_POSTGRES" | tr ';' '\n' | awk -F= 'tolower($1)=="host"{h=$2} tolower($1)=="port"{p=$2} tolower($1)=="username"{u=$2} tolower($1)=="password"{w=$2} END{printf "postgresql://%s%s@%s:%s", u, (w!=""?":"w:""), h, (p!=""?p:5432)}')
+  db="procoreadmin_readme_$$"; export PGOPTIONS="-c client_min_messages=warning"
+  if dotnet ef migrations script --idempotent --project migrations/ProcoreAdmin.Migrations.Postgres \
+       --startup-project src/ProcoreAdmin.Web -o "$script_dir/procoreadmin-postgres.sql" -- --Database:Provider Postgres --Database:ConnectionString "Host=x" >"$script_dir/ef.log" 2>&1 \
+     && psql "$pg_url/postgres" -q -c "CREATE DATABASE $db" \
+     && psql "$pg_url/$db" -q -v ON_ERROR_STOP=1 -f "$script_dir/procoreadmin-postgres.sql" >/dev/null \
+     && psql "$pg_url/$db" -q -v ON_ERROR_STOP=1 -f "$script_dir/procoreadmin-postgres.sql" >/dev/null; then
+    echo "README production migration script: generated and applied (twice) to a fresh PostgreSQL database."
+  else
+    cat "$script_dir/ef.log"; echo "README production migration script FAILED."; readme_failed=1
+  fi
+  psql "$pg_url/postgres" -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+  rm -rf "$script_dir"
+fi
+# --- end of README production migration commands ----------------------------------------------------------------
+
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -78,6 +100,7 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 
+failed=$((failed + readme_failed))
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; echo "dotnet test exited with $status (build or runner failure)."; fi
 [ $skipped -gt 0 ] && echo "($skipped skipped: tests that need a SQL Server connection string; see README)"
 echo "$passed passed, $failed failed"
