@@ -22,6 +22,8 @@ namespace ProcoreAdmin.Tests.Topology;
 /// The Procore client's spans and metrics through the OpenTelemetry SDK with in-memory exporters, against a loopback
 /// fake Procore that answers one 429: the figures are there, and no marker secret or token appears anywhere.
 /// </summary>
+/// <remarks>In the app-host collection: Hangfire keeps a process-wide log provider that hosted apps set and dispose.</remarks>
+[Collection(ProcoreAdmin.Tests.Web.Hosting.AppCollection.Name)]
 public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly string _secret = $"TESTSECRET-{Guid.NewGuid()}";
@@ -110,6 +112,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     [Fact]
     public void HangfireJob_Run_IsItsOwnTraceAndTheAuditCorrelationIdIsItsTraceId()
     {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(new SilentHangfireLog());
         var spans = new List<Activity>();
         using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(JobTracingFilter.SourceName).AddInMemoryExporter(spans).Build();
         using var storage = new InMemoryStorage();
@@ -198,6 +201,13 @@ public sealed class TelemetryTests : IAsyncLifetime
         public static List<string?> Seen { get; set; } = [];
 
         public void Run() => Seen.Add(Activity.Current?.TraceId.ToString());
+    }
+
+    private sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+    {
+        public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 
     private sealed class SimpleActivator : JobActivator
