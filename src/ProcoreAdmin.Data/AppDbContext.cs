@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data.ApiConsole;
 using ProcoreAdmin.Data.Audit;
@@ -14,8 +15,11 @@ namespace ProcoreAdmin.Data;
 /// The one EF Core model for both providers (SQLite embedded, SQL Server production).
 /// Each feature keeps its entities and <see cref="IEntityTypeConfiguration{TEntity}"/> in its own folder.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring when it is kept in the database (several instances, one database).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<MaintenanceSchedule> MaintenanceSchedules => Set<MaintenanceSchedule>();
@@ -57,6 +61,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.ApplyConfiguration(new BrokerGrantConfiguration());
         modelBuilder.ApplyConfiguration(new BrokerGrantCompanyConfiguration());
         modelBuilder.ApplyConfiguration(new BrokerIssuanceDayConfiguration());
+
+        if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            // PostgreSQL folds unquoted names to lower case, and our columns are PascalCase: quote them in index filters.
+            modelBuilder.Entity<CredentialSecret>().HasIndex(x => new { x.CredentialSetId, x.State }).HasFilter("\"State\" <> 'Retired'");
+        }
     }
 
 }

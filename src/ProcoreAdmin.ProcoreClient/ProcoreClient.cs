@@ -295,6 +295,7 @@ public sealed class ProcoreClient : IProcoreClient
     {
         // Runs detached from any one caller (single flight); bounded by the per-attempt timeout and retry counts.
         _logger.TokenRequesting(credential.Key, credential.Environment, hosts.LoginBaseUrl.Host);
+        using var tokenActivity = ProcoreTelemetry.StartTokenFetch(credential.Key, credential.Environment.ToString());
         var secret = await GetSecretAsync(credential, CancellationToken.None).ConfigureAwait(false);
         var url = RequestGuard.Combine(hosts.LoginBaseUrl, new RelativeTarget("oauth/token", []));
         var started = _time.GetTimestamp();
@@ -613,6 +614,7 @@ public sealed class ProcoreClient : IProcoreClient
                     transientRetries++;
                     var delay = Backoff(transientRetries);
                     _logger.TransientRetry(plan.Operation, kind.ToString(), transientRetries, (long)delay.TotalMilliseconds);
+                    ProcoreTelemetry.RecordRetry(plan.Operation, kind.ToString(), transientRetries);
                     await WaitAsync(ProcoreProgressKind.WaitingToRetry, delay, null, transientRetries, plan.Progress, ct).ConfigureAwait(false);
                     continue;
                 }
@@ -667,6 +669,11 @@ public sealed class ProcoreClient : IProcoreClient
             using (lease)
             {
                 var retryAfter = RateLimitTracker.ParseRetryAfter(message.Headers, now);
+                if (status == 429)
+                {
+                    ProcoreTelemetry.RecordRateLimited(key, plan.Operation);
+                }
+
                 TimeSpan? wait = null;
                 ProcoreProgressKind waitKind = ProcoreProgressKind.WaitingToRetry;
                 if (status == 429 && plan.Idempotent && rateLimitRetries < _options.MaxRateLimitRetries)
@@ -705,6 +712,7 @@ public sealed class ProcoreClient : IProcoreClient
                         _logger.TransientRetry(plan.Operation, status.ToString(CultureInfo.InvariantCulture), attempt, (long)total.TotalMilliseconds);
                     }
 
+                    ProcoreTelemetry.RecordRetry(plan.Operation, status.ToString(CultureInfo.InvariantCulture), attempt);
                     await WaitAsync(waitKind, total, status, attempt, plan.Progress, ct).ConfigureAwait(false);
                     continue;
                 }
@@ -750,6 +758,7 @@ public sealed class ProcoreClient : IProcoreClient
 
             var total = w + Jitter();
             _logger.Pacing(credentialKey, companyId, (long)total.TotalMilliseconds);
+            ProcoreTelemetry.RecordPacingWait(credentialKey, total);
             await WaitAsync(ProcoreProgressKind.WaitingForRateLimit, total, null, round, progress, ct).ConfigureAwait(false);
         }
     }

@@ -15,12 +15,14 @@ using ProcoreAdmin.Web.Hosting.Outbound;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHardening();
+builder.AddReverseProxySupport();
 builder.AddAppDatabase();
 builder.AddKeyRing();
 builder.AddDevelopmentCompanions();
 builder.AddStaffAuthentication();
 builder.AddBackgroundJobs();
 builder.AddHealth();
+builder.AddTelemetry();
 builder.AddUserInterface();
 builder.AddOutboundPolicy();
 builder.AddProcore();
@@ -39,6 +41,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 
+app.UseReverseProxySupport();
 app.UseErrorPages();
 app.UseSecurityHeaders();
 app.UseAuthentication();

@@ -54,6 +54,10 @@ internal sealed class RateLimitTracker
     public void Record(string credentialKey, long companyId, RateLimitSnapshot snapshot)
     {
         _latest[credentialKey] = snapshot;
+        if (snapshot.Remaining is { } remaining)
+        {
+            ProcoreTelemetry.RecordRemaining(credentialKey, remaining);
+        }
         if (snapshot.Remaining is null || snapshot.ResetAt is null)
         {
             return;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using ProcoreAdmin.Data;
 
 namespace ProcoreAdmin.Web.Hosting;
 
@@ -11,6 +12,12 @@ namespace ProcoreAdmin.Web.Hosting;
 public sealed class DataProtectionSettings
 {
     public const string Section = "DataProtection";
+
+    /// <summary>
+    /// Where the key ring lives: <c>Database</c> (table <c>DataProtectionKeys</c>, shared by every instance on the database)
+    /// or <c>Folder</c> (<see cref="KeysPath"/>). Default: <c>Database</c> on PostgreSQL, <c>Folder</c> otherwise.
+    /// </summary>
+    public KeyRingStore? Store { get; set; }
 
     /// <summary>Folder for the key ring, outside the database. Default: <c>App_Data/keys</c> under the content root.
     /// Several instances must share it (a network share or a mounted volume).</summary>
@@ -24,6 +31,12 @@ public sealed class DataProtectionSettings
 
     /// <summary>Older certificates that may still unwrap existing keys after a certificate rotation.</summary>
     public List<string> PreviousCertificatePaths { get; set; } = [];
+}
+
+public enum KeyRingStore
+{
+    Folder,
+    Database,
 }
 
 public sealed class DataProtectionSettingsValidator(IHostEnvironment environment) : IValidateOptions<DataProtectionSettings>
@@ -66,9 +79,15 @@ public static class DataProtectionSetup
             ? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")
             : Path.GetFullPath(settings.KeysPath, builder.Environment.ContentRootPath);
 
-        var dataProtection = builder.Services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        if (ResolveStore(builder.Configuration, settings) == KeyRingStore.Database)
+        {
+            dataProtection.PersistKeysToDbContext<AppDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        }
 
         if (!string.IsNullOrWhiteSpace(settings.CertificatePath) && File.Exists(settings.CertificatePath))
         {
@@ -81,5 +100,16 @@ public static class DataProtectionSetup
         }
 
         return builder;
+    }
+
+    public static KeyRingStore ResolveStore(IConfiguration configuration, DataProtectionSettings settings)
+    {
+        if (settings.Store is { } store)
+        {
+            return store;
+        }
+
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        return database.Provider == DatabaseProvider.Postgres ? KeyRingStore.Database : KeyRingStore.Folder;
     }
 }

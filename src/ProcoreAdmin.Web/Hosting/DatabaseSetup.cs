@@ -9,6 +9,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    Postgres,
 }
 
 /// <summary>Section <c>Database</c>: which provider and where.</summary>
@@ -20,7 +21,7 @@ public sealed class DatabaseOptions
 
     /// <summary>
     /// SQLite: defaults to <c>App_Data/procoreadmin.db</c> under the content root.
-    /// SQL Server: required (environment variable <c>Database__ConnectionString</c> or user secrets).
+    /// SQL Server and PostgreSQL: required (environment variable <c>Database__ConnectionString</c> or user secrets).
     /// </summary>
     public string? ConnectionString { get; set; }
 
@@ -34,14 +35,15 @@ public sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
     {
         if (!Enum.IsDefined(options.Provider))
         {
-            return ValidateOptionsResult.Fail("Database:Provider must be 'Sqlite' or 'SqlServer'.");
+            return ValidateOptionsResult.Fail("Database:Provider must be 'Sqlite', 'SqlServer' or 'Postgres'.");
         }
 
-        if (options.Provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (options.Provider is DatabaseProvider.SqlServer or DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
+            var server = options.Provider == DatabaseProvider.SqlServer ? "SQL Server" : "PostgreSQL";
             return ValidateOptionsResult.Fail(
-                "Database:Provider is 'SqlServer' but Database:ConnectionString is empty. " +
-                "Set the environment variable Database__ConnectionString (or a user secret) to the SQL Server connection string.");
+                $"Database:Provider is '{options.Provider}' but Database:ConnectionString is empty. " +
+                $"Set the environment variable Database__ConnectionString (or a user secret) to the {server} connection string.");
         }
 
         return ValidateOptionsResult.Success;
@@ -52,6 +54,7 @@ public static class DatabaseSetup
 {
     public const string SqliteMigrationsAssembly = "ProcoreAdmin.Migrations.Sqlite";
     public const string SqlServerMigrationsAssembly = "ProcoreAdmin.Migrations.SqlServer";
+    public const string PostgresMigrationsAssembly = "ProcoreAdmin.Migrations.Postgres";
 
     public static WebApplicationBuilder AddAppDatabase(this WebApplicationBuilder builder)
     {
@@ -79,6 +82,9 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.SqlServer:
                 db.UseSqlServer(options.ConnectionString, sql => sql.MigrationsAssembly(SqlServerMigrationsAssembly));
+                break;
+            case DatabaseProvider.Postgres:
+                db.UseNpgsql(options.ConnectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
                 break;
             default:
                 db.UseSqlite(SqliteConnectionString(options, contentRoot), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly));

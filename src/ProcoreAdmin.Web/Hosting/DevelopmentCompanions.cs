@@ -25,6 +25,9 @@ public sealed class DevelopmentCompanionsOptions
 
     public string SimulatorUrl { get; set; } = "http://127.0.0.1:5380";
 
+    /// <summary>Extra public base URLs (e.g. a local reverse proxy) whose sign-in callbacks DevIdentity accepts too.</summary>
+    public List<string> PublicUrls { get; set; } = [];
+
     /// <summary>A seed file for the simulator; empty means the seed shipped with it.</summary>
     public string? SimulatorSeedPath { get; set; }
 }
@@ -87,9 +90,10 @@ public sealed partial class DevelopmentCompanions(
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToList() ?? [];
         if (_devIdentity is not null && addresses.Count > 0)
         {
+            var bases = addresses.Concat(options.Value.PublicUrls.Select(u => new Uri(u))).ToList();
             await _devIdentity.RegisterClientRedirectsAsync(
-                addresses.Select(a => new Uri(a, "/signin-oidc")),
-                addresses.Select(a => new Uri(a, "/signout-callback-oidc")),
+                bases.Select(a => new Uri(a, "/signin-oidc")),
+                bases.Select(a => new Uri(a, "/signout-callback-oidc")),
                 cancellationToken);
         }
 

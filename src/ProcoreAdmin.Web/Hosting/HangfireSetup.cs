@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,12 @@ public sealed class HangfireSettings
     public bool ServerEnabled { get; set; } = true;
 
     public int WorkerCount { get; set; } = 4;
+
+    /// <summary>
+    /// Server storage (SQL Server, PostgreSQL): how long a job fetched by an instance that then died stays invisible
+    /// before another instance picks it up. Default 30 minutes (Hangfire's default); tests shorten it.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 /// <summary>
@@ -33,10 +40,25 @@ public static class HangfireSetup
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseFilter(new JobTracingFilter());
             if (database.Provider == DatabaseProvider.SqlServer)
             {
                 config.UseSqlServerStorage(database.ConnectionString, new SqlServerStorageOptions { PrepareSchemaIfNecessary = true });
+            }
+            else if (database.Provider == DatabaseProvider.Postgres)
+            {
+                // Same database, its own "hangfire" schema. A fetched job whose server dies (kill -9) becomes visible
+                // to other servers again after InvisibilityTimeout; our jobs are idempotent, so a re-run adds nothing twice.
+                config.UsePostgreSqlStorage(
+                    pg => pg.UseNpgsqlConnection(database.ConnectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        PrepareSchemaIfNecessary = true,
+                        InvisibilityTimeout = settings.InvisibilityTimeout,
+                        QueuePollInterval = TimeSpan.FromSeconds(1),
+                        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                    });
             }
             else
             {

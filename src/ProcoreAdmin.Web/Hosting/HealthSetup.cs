@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Hangfire;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,32 +10,69 @@ using ProcoreAdmin.Data;
 
 namespace ProcoreAdmin.Web.Hosting;
 
-/// <summary><c>/health</c>: database and Hangfire state, anonymous, no secrets or connection strings.</summary>
+/// <summary>
+/// Health for orchestrators, anonymous: <c>/health/live</c> (the process answers; no dependency is touched) and
+/// <c>/health/ready</c> (database, key ring, Hangfire storage; 503 when one is unhealthy). <c>/health</c> is the same as
+/// ready. Anonymous callers get only the overall status; a signed-in Admin also gets each check's description.
+/// Nothing carries a secret or a connection string.
+/// </summary>
 public static class HealthSetup
 {
+    public const string ReadyTag = "ready";
+
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<HangfireHealthCheck>("hangfire");
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<KeyRingHealthCheck>("key-ring", tags: [ReadyTag])
+            .AddCheck<HangfireHealthCheck>("hangfire", tags: [ReadyTag]);
         return builder;
     }
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJsonAsync }).AllowAnonymous();
+        var ready = new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteJsonAsync };
+        app.MapHealthChecks("/health", ready).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", ready).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJsonAsync }).AllowAnonymous();
         return app;
     }
 
-    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    private static async Task WriteJsonAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        var authorization = context.RequestServices.GetRequiredService<IAuthorizationService>();
+        var isAdmin = context.User.Identity?.IsAuthenticated == true
+            && (await authorization.AuthorizeAsync(context.User, StaffRoles.Policies.Administer)).Succeeded;
+        object body = isAdmin
+            ? new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            }
+            : new { status = report.Status.ToString() };
+        await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}
+
+/// <summary>The key ring can protect and read back a payload (it is loaded, and the certificate opens it).</summary>
+internal sealed class KeyRingHealthCheck(IDataProtectionProvider provider) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
         {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-        }));
+            var protector = provider.CreateProtector("ProcoreAdmin.Health.KeyRing");
+            var probe = Guid.NewGuid().ToString("N");
+            return Task.FromResult(protector.Unprotect(protector.Protect(probe)) == probe
+                ? HealthCheckResult.Healthy("Key ring: protects and unprotects.")
+                : HealthCheckResult.Unhealthy("Key ring: a round trip returned a different payload."));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Key ring unusable ({ex.GetType().Name})."));
+        }
     }
 }
 

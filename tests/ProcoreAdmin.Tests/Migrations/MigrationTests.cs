@@ -4,11 +4,12 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Audit;
+using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Tests.Migrations;
 
-/// <summary>One model, two providers, two migration sets: both must be complete and valid.</summary>
+/// <summary>One model, three providers, three migration sets: each must be complete and valid.</summary>
 public sealed class MigrationTests
 {
     public const string SqlServerVariable = "PROCOREADMIN_TEST_SQLSERVER";
@@ -16,9 +17,15 @@ public sealed class MigrationTests
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.SqlServer)]
+    [InlineData(DatabaseProvider.Postgres)]
     public void Provider_HasNoPendingModelChanges(DatabaseProvider provider)
     {
-        using var db = Context(provider, provider == DatabaseProvider.Sqlite ? "Data Source=:memory:" : "Server=none;Database=none;TrustServerCertificate=True");
+        using var db = Context(provider, provider switch
+        {
+            DatabaseProvider.Sqlite => "Data Source=:memory:",
+            DatabaseProvider.Postgres => "Host=none;Database=none",
+            _ => "Server=none;Database=none;TrustServerCertificate=True",
+        });
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.False(db.Database.HasPendingModelChanges(), $"{provider}: the model changed without a migration. Run .scripts/add-migration.sh <Name>.");
     }
@@ -30,6 +37,37 @@ public sealed class MigrationTests
         using var sqlServer = Context(DatabaseProvider.SqlServer, "Server=none;Database=none");
         static IEnumerable<string> Names(DbContext db) => db.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]);
         Assert.Equal(Names(sqlite), Names(sqlServer));
+    }
+
+    /// <summary>
+    /// PostgreSQL starts from one baseline migration of the whole model (it joined later); every migration after the
+    /// baseline has the same name as in the other providers.
+    /// </summary>
+    [Fact]
+    public void Postgres_MigrationsAfterTheBaseline_MatchTheOtherProviders()
+    {
+        using var sqlite = Context(DatabaseProvider.Sqlite, "Data Source=:memory:");
+        using var postgres = Context(DatabaseProvider.Postgres, "Host=none;Database=none");
+        static List<string> Names(DbContext db) => db.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]).ToList();
+        var postgresNames = Names(postgres);
+        Assert.Equal("PostgresBaseline", postgresNames[0]);
+        var after = postgresNames.Skip(1).ToList();
+        var sqliteNames = Names(sqlite);
+        Assert.Equal(after, sqliteNames.Skip(sqliteNames.Count - after.Count));
+    }
+
+    [PostgresFact]
+    public async Task Postgres_MigrateOnARealServer_AppliesEveryMigrationAndStoresRows()
+    {
+        await using var server = await PostgresDatabase.CreateAsync();
+        await using var db = server.CreateDbContext();
+        await db.Database.MigrateAsync();
+
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges());
+        db.AuditEvents.Add(new AuditEvent { ActorIssuer = "i", ActorSubject = "s", Action = "test", Outcome = "ok", OccurredUtc = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
+        await db.SaveChangesAsync();
+        Assert.Equal(1, await db.AuditEvents.CountAsync());
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed partial class DeliverNotificationsJob(
                 return "Nothing to deliver.";
             }
 
-            var leaseUntil = now + Lease;
+            var leaseUntil = now + options.CurrentValue.DeliveryLease;
             claimed = await db.NotificationDeliveries
                 .Where(d => due.Contains(d.Id))
                 .Where(d => (d.Status == DeliveryStatus.Pending && d.NextAttemptUtc <= now) || (d.Status == DeliveryStatus.Sending && d.LeaseUntilUtc < now))

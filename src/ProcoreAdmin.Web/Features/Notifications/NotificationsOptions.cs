@@ -68,6 +68,12 @@ public sealed class NotificationsOptions
     [Range(1, 50, ErrorMessage = "Notifications:MaxDeliveryAttempts must be between 1 and 50.")]
     public int MaxDeliveryAttempts { get; set; } = 6;
 
+    /// <summary>
+    /// How long an instance holds a claimed delivery. If it dies before marking the row sent, another instance sends it
+    /// when the lease ends (at-least-once; receivers de-duplicate by the delivery id).
+    /// </summary>
+    public TimeSpan DeliveryLease { get; set; } = DeliverNotificationsJob.Lease;
+
     /// <summary>The public address of this app, for links in messages (optional).</summary>
     public string? AppBaseUrl { get; set; }
 

@@ -15,7 +15,7 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
     private static readonly HashSet<string> AnonymousRoutes =
     [
         "/account/signin", "/account/signout", "/account/access-denied", "/account/signed-out",
-        "/status/{Code:int}", "/not-found", "/error", "/health",
+        "/status/{Code:int}", "/not-found", "/error", "/health", "/health/live", "/health/ready",
     ];
 
     private readonly AppFactory _app = new();
