@@ -24,7 +24,9 @@ public sealed record CredentialOption(
     CredentialStatus Status,
     IReadOnlyList<long> InstalledCompanyIds,
     Uri? CustomLoginBaseUrl = null,
-    Uri? CustomApiBaseUrl = null);
+    Uri? CustomApiBaseUrl = null,
+    string? LastCheckOutcome = null,
+    DateTime? NextRotationDueUtc = null);
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
 public sealed record CredentialRotationInfo(
@@ -94,10 +96,26 @@ public interface ICredentialDirectory
     ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current);
 }
 
+/// <summary>A client id and secret not saved yet (register, replace secret): tested before they are stored.</summary>
+public sealed record SecretTestRequest(ProcoreEnvironment Environment, string ClientId, string Secret, Uri? CustomLoginBaseUrl, Uri? CustomApiBaseUrl)
+{
+    /// <summary>Never prints the secret.</summary>
+    public override string ToString() => $"SecretTestRequest {{ Environment = {Environment}, ClientId = {ClientId} }}";
+}
+
+/// <summary>What Procore's token endpoint said about an unsaved secret, in plain words.</summary>
+public sealed record SecretTestResult(VerificationOutcome Outcome, string Message)
+{
+    public bool Passed => Outcome == VerificationOutcome.Ok;
+}
+
 /// <summary>Token + /me + /companies for each installed company; stores the result on the credential (current slot).</summary>
 public interface ICredentialVerifier
 {
     Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default);
+
+    /// <summary>Asks Procore's token endpoint whether an unsaved client id and secret work. Stores nothing; the token is dropped.</summary>
+    Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default);
 }
 
 /// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>

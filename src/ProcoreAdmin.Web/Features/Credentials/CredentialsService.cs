@@ -26,11 +26,18 @@ public sealed class CredentialInput
 
     /// <summary>Companies (internal ids) to install the credential in; only used when registering.</summary>
     public List<long> CompanyIds { get; set; } = [];
+
+    /// <summary>
+    /// Save even though Procore's token endpoint rejected the secret (the explicit choice after a failed test before
+    /// save). Recorded in the audit with the reason, and the credential then shows as Failing.
+    /// </summary>
+    public bool SaveAnyway { get; set; }
 }
 
 public sealed record CredentialRow(
     long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? Owners, CredentialStatus Status,
-    IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome);
+    IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome,
+    CredentialHealth Health);
 
 public sealed record SecretVersionView(string Fingerprint, string SetBy, DateTime SetUtc);
 
@@ -42,7 +49,7 @@ public sealed record CredentialDetail(
     string? Owners, string? Notes, int RotationIntervalDays, CredentialStatus Status, DateTime CreatedUtc, string? CreatedBy,
     DateTime? LastVerifiedRotationUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome, string? LastCheckSummary,
     SecretVersionView? Current, SecretVersionView? Pending, int RetiredSecretCount, IReadOnlyList<InstallationView> Installations,
-    IReadOnlyList<long> ObservedCompanyIds, int Version)
+    IReadOnlyList<long> ObservedCompanyIds, int Version, CredentialHealth Health)
 {
     /// <summary>Companies Procore reported that staff did not register as installations (drift).</summary>
     public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(Installations.Select(i => i.ProcoreCompanyId)).ToList();
@@ -80,9 +87,13 @@ public sealed class CredentialsService(
                 SecretSet = c.Secrets.Where(s => s.State == SecretVersionState.Current).Select(s => (DateTime?)s.CreatedUtc).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return rows.Select(r => new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
-            r.Companies, r.SecretSet, CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays),
-            r.LastCheckUtc, r.LastCheckOutcome)).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        return rows.Select(r =>
+        {
+            var due = CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays);
+            return new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
+                r.Companies, r.SecretSet, due, r.LastCheckUtc, r.LastCheckOutcome, CredentialHealthModel.Of(r.Status, r.LastCheckOutcome, due, now));
+        }).ToList();
     }
 
     /// <summary>The detail view; opening it is audited (metadata reveal), the secret is never part of it.</summary>
@@ -108,14 +119,14 @@ public sealed class CredentialsService(
         audit.Add(db, actor, "credential.view", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded);
         await db.SaveChangesAsync(ct);
 
+        var nextDue = CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays);
         return new CredentialDetail(c.Id, c.Label, CredentialMapping.ParseEnvironment(c.Environment), c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
-            c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc,
-            CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays),
+            c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc, nextDue,
             c.LastCheckUtc, c.LastCheckOutcome, c.LastCheckSummary, current, View(SecretVersionState.Pending),
             versions.Count(v => v.State == SecretVersionState.Retired),
             c.Installations.OrderBy(i => i.Company!.Name).Select(i => new InstallationView(i.CompanyId, i.Company!.ProcoreCompanyId, i.Company.Name,
                 i.LastOutcome, i.LastMessage, i.LastCheckUtc, i.Observed)).ToList(),
-            observed, c.Version);
+            observed, c.Version, CredentialHealthModel.Of(c.Status, c.LastCheckOutcome, nextDue, time.GetUtcNow().UtcDateTime));
     }
 
     public async Task<FormResult> CreateAsync(CredentialInput input, CancellationToken ct = default)
@@ -140,6 +151,12 @@ public sealed class CredentialsService(
             return result;
         }
 
+        var test = await TestSecretAsync(v, v.Secret!, ct);
+        if (!test.Passed && !input.SaveAnyway)
+        {
+            return FormResult.SecretTestFailed(test);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -152,6 +169,7 @@ public sealed class CredentialsService(
         db.CredentialSets.Add(credential);
         await db.SaveChangesAsync(ct); // the id binds the ciphertext, so the row exists before the secret is encrypted
         await secrets.ReplaceCurrentAsync(db, credential, v.Secret!, actor, ct);
+        RecordSecretTest(db, actor, credential, test, now);
         foreach (var company in companies)
         {
             db.Installations.Add(new Installation { CredentialSetId = credential.Id, CompanyId = company.Id, CreatedUtc = now });
@@ -226,12 +244,23 @@ public sealed class CredentialsService(
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = version + 1;
 
+        SecretTestResult? test = null;
+        if (v.Secret is not null)
+        {
+            test = await TestSecretAsync(v, v.Secret, ct);
+            if (!test.Passed && !input.SaveAnyway)
+            {
+                return FormResult.SecretTestFailed(test);
+            }
+        }
+
         await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             if (v.Secret is not null)
             {
+                RecordSecretTest(db, actor, credential, test!, credential.UpdatedUtc.Value);
                 // Pending secrets are bound to the old client id; they cannot survive the change.
                 await db.CredentialSecrets.Where(s => s.CredentialSetId == id && s.State == SecretVersionState.Pending).ExecuteDeleteAsync(ct);
                 await secrets.ReplaceCurrentAsync(db, credential, v.Secret, actor, ct);
@@ -257,7 +286,14 @@ public sealed class CredentialsService(
     }
 
     /// <summary>Replaces the current secret (e.g. after it was reset in the Developer Portal); the old one is retired.</summary>
-    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, CancellationToken ct = default)
+    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, CancellationToken ct = default) =>
+        await ReplaceSecretAsync(id, secret, version, saveAnyway: false, ct);
+
+    /// <summary>
+    /// Replaces the current secret after testing it at Procore's token endpoint. A failed test saves nothing unless
+    /// <paramref name="saveAnyway"/> is the explicit choice; that choice is audited with the reason.
+    /// </summary>
+    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, bool saveAnyway, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "replace a secret");
         var result = new FormResult();
@@ -274,6 +310,14 @@ public sealed class CredentialsService(
             return FormResult.Failure("This credential no longer exists.");
         }
 
+        var test = await TestSecretAsync(
+            new Valid(credential.Label, credential.Environment, credential.ClientId, value, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, null, null),
+            value!, ct);
+        if (!test.Passed && !saveAnyway)
+        {
+            return FormResult.SecretTestFailed(test);
+        }
+
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
         credential.Version = version + 1;
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
@@ -282,6 +326,7 @@ public sealed class CredentialsService(
         try
         {
             await secrets.ReplaceCurrentAsync(db, credential, value!, actor, ct);
+            RecordSecretTest(db, actor, credential, test, credential.UpdatedUtc.Value);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -403,6 +448,31 @@ public sealed class CredentialsService(
         }
 
         return await query.OrderBy(c => c.Name).ToListAsync(ct);
+    }
+
+    private async Task<SecretTestResult> TestSecretAsync(Valid v, string secret, CancellationToken ct)
+    {
+        var environment = CredentialMapping.ParseEnvironment(v.Environment);
+        return await verifier.TestSecretAsync(new SecretTestRequest(environment, v.ClientId, secret,
+            v.Login is null ? null : new Uri(v.Login), v.Api is null ? null : new Uri(v.Api)), ct);
+    }
+
+    /// <summary>
+    /// The test result becomes the credential's last check (so a rejected secret shows as Failing at once, and a new
+    /// working secret clears an old failure); saving after a failed test is audited with Procore's reason.
+    /// </summary>
+    private void RecordSecretTest(AppDbContext db, StaffActor actor, CredentialSet credential, SecretTestResult test, DateTime now)
+    {
+        credential.LastCheckUtc = now;
+        credential.LastCheckOutcome = test.Outcome.ToString();
+        credential.LastCheckSummary = test.Passed
+            ? "Procore issued a token when the secret was saved; the installed companies are checked by Verify now or the health check."
+            : $"Saved although the test before save failed: {test.Message}";
+        if (!test.Passed)
+        {
+            audit.Add(db, actor, "credential.save-anyway", CredentialSecretStore.TargetType, Id(credential.Id), AuditOutcomes.Failed,
+                $"Secret saved although Procore's token endpoint rejected it: {test.Message}");
+        }
     }
 
     private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes);

@@ -26,6 +26,15 @@ public sealed class FormResult
 
     public static FormResult Failure(string message) => new() { Message = message };
 
+    /// <summary>Procore rejected the secret in the test before save; nothing was saved. The form offers "save anyway".</summary>
+    public SecretTestResult? FailedSecretTest { get; private init; }
+
+    public static FormResult SecretTestFailed(SecretTestResult test) => new()
+    {
+        FailedSecretTest = test,
+        Message = $"Procore did not accept this client id and secret, so nothing was saved. {test.Message}",
+    };
+
     public string? this[string field] => Errors.GetValueOrDefault(field);
 }
 

@@ -15,6 +15,7 @@ public sealed class CredentialPagesTests : MudComponentTest
     {
         await using var h = await RegistryHarness.CreateAsync();
         var id = await h.AddCredentialAsync("client-ui", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        var tokensBefore = h.TokenRequests(); // the registration's own test before save
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Viewer));
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
@@ -34,6 +35,6 @@ public sealed class CredentialPagesTests : MudComponentTest
         page.WaitForAssertion(() => Assert.Contains("You need the", page.Find("#credential-message").TextContent));
         await using var db = await h.Db.CreateDbContextAsync();
         Assert.Equal(ProcoreAdmin.Data.Credentials.CredentialStatus.Active, (await db.CredentialSets.SingleAsync()).Status);
-        Assert.Equal(0, h.TokenRequests());
+        Assert.Equal(tokensBefore, h.TokenRequests());
     }
 }

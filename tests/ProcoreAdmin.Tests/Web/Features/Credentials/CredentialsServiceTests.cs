@@ -16,6 +16,7 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
     private static CredentialInput Valid() => new()
     {
         Label = "Nightly Sync", Environment = "Production", ClientId = "client-1", Secret = "TESTSECRET-" + Guid.NewGuid().ToString("N"),
+        SaveAnyway = true, // no Procore is reachable from the tests: the test before save cannot pass
     };
 
     public static TheoryData<string, string, string> BadInput => new()
@@ -95,7 +96,7 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
 
         var first = await _h.Credentials(StaffRoles.Admin).UpdateAsync(id, a, detail.Version);
         var second = await _h.Credentials(StaffRoles.Admin).UpdateAsync(id, b, detail.Version);
-        var replace = await _h.Credentials(StaffRoles.Admin).ReplaceSecretAsync(id, "TESTSECRET-" + Guid.NewGuid().ToString("N"), detail.Version);
+        var replace = await _h.Credentials(StaffRoles.Admin).ReplaceSecretAsync(id, "TESTSECRET-" + Guid.NewGuid().ToString("N"), detail.Version, saveAnyway: true);
 
         Assert.True(first.Succeeded);
         Assert.True(second.IsConflict);
@@ -126,6 +127,7 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
         var id = await _h.AddCredentialAsync("client-v", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
         await using var db = await _h.Db.CreateDbContextAsync();
         var auditBefore = await db.AuditEvents.CountAsync();
+        var tokensBefore = _h.TokenRequests(); // the registration's own test before save
         var viewer = _h.Credentials(StaffRoles.Viewer);
 
         await Assert.ThrowsAsync<StaffForbiddenException>(() => viewer.CreateAsync(Valid()));
@@ -144,7 +146,7 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
         Assert.Equal(1, await db.CredentialSecrets.CountAsync());
         Assert.Equal(0, await db.Installations.CountAsync());
         Assert.Equal(auditBefore, await db.AuditEvents.CountAsync());
-        Assert.Equal(0, _h.TokenRequests());
+        Assert.Equal(tokensBefore, _h.TokenRequests());
     }
 
     [Fact]
