@@ -137,3 +137,12 @@ public interface ICredentialSecretStore
     /// <summary>Keyed fingerprints (never the secret) of the current and pending secrets, for display and evidence.</summary>
     Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
 }
+
+/// <summary>A maintenance schedule tied to a credential (it works on that credential only).</summary>
+public sealed record CredentialConsumer(long ScheduleId, string Title, bool Paused);
+
+/// <summary>What uses a credential besides people: the schedules tied to it. Implemented by the Maintenance feature.</summary>
+public interface ICredentialConsumers
+{
+    Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default);
+}

@@ -359,11 +359,38 @@ public sealed class CredentialsService(
         return FormResult.Success(id);
     }
 
-    public async Task<FormResult> RetireAsync(long id, CancellationToken ct = default)
+    /// <summary>Retires a credential (no checks, reminders or rotations). Undone by <see cref="RestoreAsync"/>.</summary>
+    public async Task<FormResult> RetireAsync(long id, string? reason = null, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "retire credentials");
-        await secrets.SetStatusAsync(id, CredentialStatus.Retired, "Retired by staff", actor, ct);
+        var errors = new Dictionary<string, string>();
+        var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
+        await secrets.SetStatusAsync(id, CredentialStatus.Retired, text is null ? "Retired by staff" : $"Retired: {text}", actor, ct);
         procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        return FormResult.Success(id);
+    }
+
+    /// <summary>Undoes a retirement (Admin, audited): the credential is Active again and checked by the next health check.</summary>
+    public async Task<FormResult> RestoreAsync(long id, string? reason = null, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "restore retired credentials");
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var status = await db.CredentialSets.Where(c => c.Id == id).Select(c => (CredentialStatus?)c.Status).SingleOrDefaultAsync(ct);
+            if (status is null)
+            {
+                return FormResult.Failure("This credential no longer exists.");
+            }
+
+            if (status != CredentialStatus.Retired)
+            {
+                return FormResult.Failure("Only a retired credential can be restored.");
+            }
+        }
+
+        var errors = new Dictionary<string, string>();
+        var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
+        await secrets.SetStatusAsync(id, CredentialStatus.Active, text is null ? "Restored from retirement" : $"Restored from retirement: {text}", actor, ct);
         return FormResult.Success(id);
     }
 

@@ -116,7 +116,10 @@ public static class InputRules
         return env;
     }
 
-    /// <summary>A secret: required, at most 500 characters, no control characters or surrounding spaces. Never echoed.</summary>
+    /// <summary>The longest client secret accepted anywhere (register, replace, rotation): one limit for every form and the store.</summary>
+    public const int MaxSecretLength = 500;
+
+    /// <summary>A secret: required, at most <see cref="MaxSecretLength"/> characters, no control characters or surrounding spaces. Never echoed.</summary>
     public static string? Secret(Dictionary<string, string> errors, string field, string? value, bool required)
     {
         if (string.IsNullOrEmpty(value))
@@ -129,9 +132,9 @@ public static class InputRules
             return null;
         }
 
-        if (value.Length > 500)
+        if (value.Length > MaxSecretLength)
         {
-            errors[field] = "Client secret must be at most 500 characters.";
+            errors[field] = $"Client secret must be at most {MaxSecretLength} characters.";
         }
         else if (value.Any(char.IsControl))
         {

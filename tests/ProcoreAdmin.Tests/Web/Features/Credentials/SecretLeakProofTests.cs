@@ -66,6 +66,7 @@ public sealed class SecretLeakProofTests : MudComponentTest
         // Render the detail, edit and list pages after saving.
         Context.Services.AddSingleton(admin);
         Context.Services.AddSingleton(TimeProvider.System);
+        Context.Services.AddSingleton<ICredentialConsumers>(new CredentialPagesTests.NoConsumers());
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
