@@ -522,7 +522,7 @@ public sealed class CredentialsService(
             api = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomApiBaseUrl), "API base URL", input.CustomApiBaseUrl);
         }
 
-        var owners = InputRules.Text(errors, nameof(CredentialInput.Owners), "Owners", input.Owners, CredentialSetConfiguration.OwnersMax, required: false);
+        var owners = InputRules.Owners(errors, nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
         var notes = InputRules.Text(errors, nameof(CredentialInput.Notes), "Notes", input.Notes, CredentialSetConfiguration.NotesMax, required: false, multiline: true);
         if (input.RotationIntervalDays is < 1 or > 3650)
         {

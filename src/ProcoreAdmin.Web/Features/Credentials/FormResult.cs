@@ -116,6 +116,47 @@ public static class InputRules
         return env;
     }
 
+    private static readonly char[] OwnerSeparators = [',', ';', ' ', '\n', '\r', '\t'];
+
+    /// <summary>
+    /// Owners are people: e-mail addresses (as the identity provider's <c>email</c> claim gives them), separated by commas.
+    /// Returns them normalised ("a@x.com, b@y.org", duplicates removed) or null when empty; a field error names what is not an address.
+    /// </summary>
+    public static string? Owners(Dictionary<string, string> errors, string field, string? value, int max)
+    {
+        var parts = (value ?? "").Split(OwnerSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            return null;
+        }
+
+        var bad = parts.Where(p => !IsEmailAddress(p)).ToList();
+        if (bad.Count > 0)
+        {
+            errors[field] = $"Owners are people: enter e-mail addresses separated by commas. Not an e-mail address: {string.Join(", ", bad.Take(3))}.";
+            return null;
+        }
+
+        var joined = string.Join(", ", parts.Distinct(StringComparer.OrdinalIgnoreCase));
+        if (joined.Length > max)
+        {
+            errors[field] = $"Owners must be at most {max} characters; keep the people who act on rotations.";
+            return null;
+        }
+
+        return joined;
+    }
+
+    /// <summary>The valid e-mail addresses in a stored owners value (anything else is ignored).</summary>
+    public static IReadOnlyList<string> OwnerAddresses(string? owners) =>
+        (owners ?? "").Split(OwnerSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(IsEmailAddress).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>A single plain address (<c>name@host.domain</c>), no display name, no control characters.</summary>
+    public static bool IsEmailAddress(string value) =>
+        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"')
+        && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
+
     /// <summary>The longest client secret accepted anywhere (register, replace, rotation): one limit for every form and the store.</summary>
     public const int MaxSecretLength = 500;
 

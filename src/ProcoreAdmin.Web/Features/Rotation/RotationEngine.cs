@@ -508,9 +508,7 @@ public sealed partial class RotationEngine(
         }
     }
 
-    public static IReadOnlyList<string> Owners(string? owners) =>
-        (owners ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(x => x.Contains('@', StringComparison.Ordinal)).ToList();
+    public static IReadOnlyList<string> Owners(string? owners) => InputRules.OwnerAddresses(owners);
 
     // Stored times are UTC but come back from the database without a kind; marking them UTC makes every export say so ("…Z").
     private static RotationRunView ToView(RotationRun r) => new(r.Id, r.CredentialId, r.State, r.Urgent, r.Reason, Utc(r.StartedUtc), r.StartedBy,

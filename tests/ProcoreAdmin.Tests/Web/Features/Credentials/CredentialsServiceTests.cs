@@ -90,9 +90,9 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
         var id = await _h.AddCredentialAsync("client-c", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
         var detail = await _h.Credentials(StaffRoles.Viewer).GetAsync(id);
         var a = detail!.ToInput();
-        a.Owners = "Alice";
+        a.Owners = "alice@example.test";
         var b = detail.ToInput();
-        b.Owners = "Bob";
+        b.Owners = "bob@example.test";
 
         var first = await _h.Credentials(StaffRoles.Admin).UpdateAsync(id, a, detail.Version);
         var second = await _h.Credentials(StaffRoles.Admin).UpdateAsync(id, b, detail.Version);
@@ -102,7 +102,7 @@ public sealed class CredentialsServiceTests : IAsyncLifetime
         Assert.True(second.IsConflict);
         Assert.True(replace.IsConflict);
         var after = await _h.Credentials(StaffRoles.Viewer).GetAsync(id);
-        Assert.Equal("Alice", after!.Owners);
+        Assert.Equal("alice@example.test", after!.Owners);
         await using var db = await _h.Db.CreateDbContextAsync();
         Assert.Equal(1, await db.CredentialSecrets.CountAsync(s => s.CredentialSetId == id));
     }

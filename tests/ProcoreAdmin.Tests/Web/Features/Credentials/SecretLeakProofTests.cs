@@ -43,7 +43,7 @@ public sealed class SecretLeakProofTests : MudComponentTest
             var input = detail!.ToInput();
             input.Secret = NewMarker();
             input.SaveAnyway = true;
-            input.Owners = "Owner " + id;
+            input.Owners = $"owner{id}@example.test";
             Assert.True((await admin.UpdateAsync(id, input, detail.Version)).Succeeded);
             Assert.True((await admin.ReplaceSecretAsync(id, NewMarker(), detail.Version + 1, saveAnyway: true)).Succeeded);
             await h.Store.SetPendingSecretAsync(id, NewMarker(), StaffActor.System);
