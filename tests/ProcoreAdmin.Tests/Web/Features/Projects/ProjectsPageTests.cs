@@ -74,6 +74,18 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     }
 
     [Fact]
+    public void ProjectsPage_25Rows_RenderPlainStatusCellsWithoutAComponentPerRow()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        // Circuit memory: a component per cell (a chip per row) is what made the projects circuit heavy.
+        Assert.Empty(cut.FindComponents<MudBlazor.MudChip<string>>());
+        var statuses = cut.FindAll("#projects-grid tbody tr.mud-table-row").Select(r => r.QuerySelectorAll("td").Last().TextContent.Trim()).ToList();
+        Assert.All(statuses, s => Assert.Contains(s, new[] { "Active", "Inactive" }));
+    }
+
+    [Fact]
     public void ProjectsPage_NextPage_FetchesPageTwoFromProcore()
     {
         var cut = RenderPage();
