@@ -91,6 +91,28 @@ public partial class ProjectsPage : IDisposable
         _gridKey++;
     }
 
+    private static readonly (ProjectStatusFilter Value, string Text)[] StatusChoices =
+        [(ProjectStatusFilter.Active, "Active"), (ProjectStatusFilter.Inactive, "Inactive"), (ProjectStatusFilter.All, "All")];
+
+    private Task OnCompanySelectedAsync(ChangeEventArgs e) =>
+        OnCompanyChangedAsync(long.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null);
+
+    private void OnCredentialSelected(ChangeEventArgs e)
+    {
+        if (long.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            OnCredentialChanged(id);
+        }
+    }
+
+    private void OnStatusSelected(ChangeEventArgs e)
+    {
+        if (Enum.TryParse<ProjectStatusFilter>(e.Value?.ToString(), out var status) && Enum.IsDefined(status))
+        {
+            OnStatusChanged(status);
+        }
+    }
+
     private void OnCredentialChanged(long? credentialId)
     {
         _credential = _credentials.FirstOrDefault(c => c.CredentialId == credentialId) ?? _credential;
