@@ -119,4 +119,21 @@ public sealed class RotationPageTests : MudComponentTest, IAsyncLifetime
         await using var check = _db.CreateDbContext();
         Assert.Contains("public channel", (await check.RotationRuns.SingleAsync()).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OpenedFromTheCredentialPageToReportACompromise_AsksTheSameQuestion_AndCancelStartsNothing()
+    {
+        var dialogs = Context.Render<MudDialogProvider>();
+        Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("/rotation?compromise=1");
+        Context.Render<RotationPage>();
+
+        dialogs.WaitForAssertion(() => Assert.Equal("Nightly sync", dialogs.Find("[data-testid=confirm-object]").TextContent));
+        Assert.NotNull(dialogs.Find("#confirm-reason"));
+        dialogs.Find("#confirm-cancel-button").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=confirm-object]")));
+        Assert.Equal(CredentialStatus.Active, _registry.Credentials[1].Status);
+        await using var db = _db.CreateDbContext();
+        Assert.Equal(0, await db.RotationRuns.CountAsync());
+    }
 }
