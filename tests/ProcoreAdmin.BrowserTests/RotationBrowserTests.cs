@@ -46,7 +46,7 @@ public sealed class RotationBrowserTests(BrowserFixture fixture)
         await page.Locator("#save-pending").ClickAsync();
         await Assertions.Expect(page.Locator("#step-action")).ToHaveAttributeAsync("data-current-step", "5");
         await page.Locator("#do-verify").ClickAsync();
-        await Assertions.Expect(page.Locator("#verification-result")).ToContainTextAsync("Ok", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#verification-result")).ToContainTextAsync("Verified", new() { Timeout = 30_000 });
         await page.Locator("#do-promote").ClickAsync();
         await page.Locator("#confirm-promote").ClickAsync();
         await Assertions.Expect(page.Locator("#step-action")).ToHaveAttributeAsync("data-current-step", "7");

@@ -113,6 +113,8 @@ public sealed class InMemoryRotationDirectory(IReadOnlyList<CredentialRotationIn
 
     public Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default) => throw new NotSupportedException();
 
+    public Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+
     public Task SetPendingSecretAsync(long credentialId, string secret, StaffActor actor, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default) => throw new NotSupportedException();

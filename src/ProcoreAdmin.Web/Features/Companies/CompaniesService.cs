@@ -29,7 +29,7 @@ public sealed record CompanyRow(long Id, long ProcoreCompanyId, string Name, Pro
 
 public sealed record InstalledCredential(
     long CredentialId, string Label, string ClientId, CredentialStatus Status, DateTime? LastCheckUtc, string? LastOutcome, string? LastMessage,
-    bool? Observed, DateTime NextRotationDueUtc);
+    bool? Observed, DateTime NextRotationDueUtc, CredentialHealth Health);
 
 public sealed record CompanyDetail(CompanyRow Company, IReadOnlyList<InstalledCredential> Credentials);
 
@@ -75,15 +75,19 @@ public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, 
         var installed = await db.Installations.AsNoTracking().Where(i => i.CompanyId == id)
             .Join(db.CredentialSets, i => i.CredentialSetId, c => c.Id, (i, c) => new
             {
-                c.Id, c.Label, c.ClientId, c.Status, c.LastCheckUtc, i.LastOutcome, i.LastMessage, i.Observed,
+                c.Id, c.Label, c.ClientId, c.Status, c.LastCheckUtc, i.LastOutcome, i.LastMessage, i.Observed, CredentialOutcome = c.LastCheckOutcome,
                 c.LastVerifiedRotationUtc, c.CreatedUtc, c.RotationIntervalDays,
                 SecretSet = c.Secrets.Where(s => s.State == SecretVersionState.Current).Select(s => (DateTime?)s.CreatedUtc).FirstOrDefault(),
             })
             .OrderBy(x => x.Label)
             .ToListAsync(ct);
-        return new CompanyDetail(ToRow(company, installed.Count), installed.Select(x => new InstalledCredential(x.Id, x.Label, x.ClientId, x.Status,
-            x.LastCheckUtc, x.LastOutcome, x.LastMessage, x.Observed,
-            CredentialMapping.NextRotationDue(x.LastVerifiedRotationUtc, x.SecretSet, x.CreatedUtc, x.RotationIntervalDays))).ToList());
+        var now = time.GetUtcNow().UtcDateTime;
+        return new CompanyDetail(ToRow(company, installed.Count), installed.Select(x =>
+        {
+            var due = CredentialMapping.NextRotationDue(x.LastVerifiedRotationUtc, x.SecretSet, x.CreatedUtc, x.RotationIntervalDays);
+            return new InstalledCredential(x.Id, x.Label, x.ClientId, x.Status, x.LastCheckUtc, x.LastOutcome, x.LastMessage, x.Observed, due,
+                CredentialHealthModel.Of(x.Status, x.CredentialOutcome, due, now));
+        }).ToList());
     }
 
     public async Task<FormResult> CreateAsync(CompanyInput input, CancellationToken ct = default)

@@ -24,7 +24,9 @@ public sealed record CredentialOption(
     CredentialStatus Status,
     IReadOnlyList<long> InstalledCompanyIds,
     Uri? CustomLoginBaseUrl = null,
-    Uri? CustomApiBaseUrl = null);
+    Uri? CustomApiBaseUrl = null,
+    string? LastCheckOutcome = null,
+    DateTime? NextRotationDueUtc = null);
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
 public sealed record CredentialRotationInfo(
@@ -94,6 +96,19 @@ public interface ICredentialDirectory
     ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current);
 }
 
+/// <summary>A client id and secret not saved yet (register, replace secret): tested before they are stored.</summary>
+public sealed record SecretTestRequest(ProcoreEnvironment Environment, string ClientId, string Secret, Uri? CustomLoginBaseUrl, Uri? CustomApiBaseUrl)
+{
+    /// <summary>Never prints the secret.</summary>
+    public override string ToString() => $"SecretTestRequest {{ Environment = {Environment}, ClientId = {ClientId} }}";
+}
+
+/// <summary>What Procore's token endpoint said about an unsaved secret, in plain words.</summary>
+public sealed record SecretTestResult(VerificationOutcome Outcome, string Message)
+{
+    public bool Passed => Outcome == VerificationOutcome.Ok;
+}
+
 /// <summary>Token + /me + /companies for each installed company; stores the result on the credential (current slot).</summary>
 public interface ICredentialVerifier
 {
@@ -102,6 +117,8 @@ public interface ICredentialVerifier
     /// <summary>As above; <paramref name="freshToken"/> mints a new token even when a valid one is cached (the pending slot always does).</summary>
     Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, bool freshToken, CancellationToken ct = default) =>
         VerifyAsync(credentialId, slot, actor, ct);
+    /// <summary>Asks Procore's token endpoint whether an unsaved client id and secret work. Stores nothing; the token is dropped.</summary>
+    Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default);
 }
 
 /// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>
@@ -122,4 +139,13 @@ public interface ICredentialSecretStore
 
     /// <summary>Keyed fingerprints (never the secret) of the current and pending secrets, for display and evidence.</summary>
     Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
+}
+
+/// <summary>A maintenance schedule tied to a credential (it works on that credential only).</summary>
+public sealed record CredentialConsumer(long ScheduleId, string Title, bool Paused);
+
+/// <summary>What uses a credential besides people: the schedules tied to it. Implemented by the Maintenance feature.</summary>
+public interface ICredentialConsumers
+{
+    Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default);
 }

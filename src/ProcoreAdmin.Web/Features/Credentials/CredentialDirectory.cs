@@ -35,9 +35,14 @@ public sealed class CredentialDirectory(
         }
 
         var rows = await query.OrderBy(c => c.Label)
-            .Select(c => new { Credential = c, Companies = c.Installations.Select(i => i.Company!.ProcoreCompanyId).ToList() })
+            .Select(c => new
+            {
+                Credential = c,
+                Companies = c.Installations.Select(i => i.Company!.ProcoreCompanyId).ToList(),
+                SecretSet = c.Secrets.Where(s => s.State == SecretVersionState.Current).Select(s => (DateTime?)s.CreatedUtc).FirstOrDefault(),
+            })
             .ToListAsync(ct);
-        return rows.Select(r => CredentialMapping.ToOption(r.Credential, r.Companies)).ToList();
+        return rows.Select(r => CredentialMapping.ToOption(r.Credential, r.Companies, r.SecretSet)).ToList();
     }
 
     public async Task<CredentialOption?> FindCredentialAsync(long credentialId, CancellationToken ct = default)
@@ -106,10 +111,12 @@ public static class CredentialMapping
     public static ProcoreEnvironment ParseEnvironment(string value) =>
         Enum.TryParse<ProcoreEnvironment>(value, out var env) ? env : throw new InvalidOperationException($"Unknown stored environment '{value}'.");
 
-    public static CredentialOption ToOption(CredentialSet c, IReadOnlyList<long> companies) => new(
+    public static CredentialOption ToOption(CredentialSet c, IReadOnlyList<long> companies, DateTime? currentSecretUtc = null) => new(
         c.Id, c.Label, ParseEnvironment(c.Environment), c.ClientId, c.Status, companies,
         c.CustomLoginBaseUrl is null ? null : new Uri(c.CustomLoginBaseUrl),
-        c.CustomApiBaseUrl is null ? null : new Uri(c.CustomApiBaseUrl));
+        c.CustomApiBaseUrl is null ? null : new Uri(c.CustomApiBaseUrl),
+        c.LastCheckOutcome,
+        NextRotationDue(c.LastVerifiedRotationUtc, currentSecretUtc, c.CreatedUtc, c.RotationIntervalDays));
 
     /// <summary>When the next rotation is due: the last verified rotation (or creation) plus the interval.</summary>
     public static DateTime NextRotationDue(DateTime? lastVerifiedRotationUtc, DateTime? currentSecretCreatedUtc, DateTime createdUtc, int intervalDays) =>

@@ -35,6 +35,7 @@ public sealed partial class CredentialStartup(
     {
         await protector.VerifyKeyRingAsync(cancellationToken);
         await bindingUpgrade.RunAsync(cancellationToken);
+        await CredentialOwnerMigration.MigrateFreeTextOwnersAsync(dbFactory, audit, cancellationToken);
         if (environment.IsDevelopment() && companions.SimulatorAddress is { } simulator)
         {
             await SeedDemoAsync(simulator, cancellationToken);
@@ -66,7 +67,7 @@ public sealed partial class CredentialStartup(
         var credential = new CredentialSet
         {
             Label = "ProcoreAdmin Demo (simulator)", Environment = custom, ClientId = DemoClientId,
-            CustomLoginBaseUrl = simulator.ToString(), CustomApiBaseUrl = simulator.ToString(), Owners = "Development",
+            CustomLoginBaseUrl = simulator.ToString(), CustomApiBaseUrl = simulator.ToString(), Owners = "ada.admin@procoreadmin.dev.local",
             Notes = "Seeded in Development; points at the local Procore simulator. The secret is the simulator's fake demo secret.",
             RotationIntervalDays = 90, Status = CredentialStatus.Active, CreatedUtc = now, CreatedBy = StaffActor.System.Name,
         };

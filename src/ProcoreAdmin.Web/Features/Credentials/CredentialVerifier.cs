@@ -103,6 +103,32 @@ public sealed partial class CredentialVerifier(
         return result;
     }
 
+    public async Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = $"secret-test:{Guid.NewGuid():N}";
+        var client = new ProcoreCredential(key, request.Environment, request.ClientId, _ => ValueTask.FromResult(request.Secret),
+            request.CustomLoginBaseUrl, request.CustomApiBaseUrl);
+        try
+        {
+            await procore.AcquireTokenAsync(client, ct);
+            return new SecretTestResult(VerificationOutcome.Ok, "Procore issued a token for this client id and secret.");
+        }
+        catch (ProcoreApiException ex)
+        {
+            var outcome = Map(ex.Kind);
+            return new SecretTestResult(outcome, Describe(outcome, ex));
+        }
+        catch (ArgumentException)
+        {
+            return new SecretTestResult(VerificationOutcome.Failed, "The Custom login or API base URL is missing or invalid.");
+        }
+        finally
+        {
+            procore.ForgetTokens(key);
+        }
+    }
+
     private async Task<CompanyCheck> CheckCompanyAsync(ProcoreCredential client, long companyId, SortedSet<long> observed, CancellationToken ct)
     {
         try

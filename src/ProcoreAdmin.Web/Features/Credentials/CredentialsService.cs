@@ -27,11 +27,18 @@ public sealed class CredentialInput
 
     /// <summary>Companies (internal ids) to install the credential in; only used when registering.</summary>
     public List<long> CompanyIds { get; set; } = [];
+
+    /// <summary>
+    /// Save even though Procore's token endpoint rejected the secret (the explicit choice after a failed test before
+    /// save). Recorded in the audit with the reason, and the credential then shows as Failing.
+    /// </summary>
+    public bool SaveAnyway { get; set; }
 }
 
 public sealed record CredentialRow(
     long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? Owners, CredentialStatus Status,
-    IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome);
+    IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome,
+    CredentialHealth Health);
 
 public sealed record SecretVersionView(string Fingerprint, string SetBy, DateTime SetUtc);
 
@@ -43,7 +50,7 @@ public sealed record CredentialDetail(
     string? Owners, string? Notes, int RotationIntervalDays, CredentialStatus Status, DateTime CreatedUtc, string? CreatedBy,
     DateTime? LastVerifiedRotationUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome, string? LastCheckSummary,
     SecretVersionView? Current, SecretVersionView? Pending, int RetiredSecretCount, IReadOnlyList<InstallationView> Installations,
-    IReadOnlyList<long> ObservedCompanyIds, int Version)
+    IReadOnlyList<long> ObservedCompanyIds, int Version, CredentialHealth Health)
 {
     /// <summary>Companies Procore reported that staff did not register as installations (drift).</summary>
     public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(Installations.Select(i => i.ProcoreCompanyId)).ToList();
@@ -125,9 +132,13 @@ public sealed class CredentialsService(
                 SecretSet = c.Secrets.Where(s => s.State == SecretVersionState.Current).Select(s => (DateTime?)s.CreatedUtc).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return rows.Select(r => new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
-            r.Companies, r.SecretSet, CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays),
-            r.LastCheckUtc, r.LastCheckOutcome)).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        return rows.Select(r =>
+        {
+            var due = CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays);
+            return new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
+                r.Companies, r.SecretSet, due, r.LastCheckUtc, r.LastCheckOutcome, CredentialHealthModel.Of(r.Status, r.LastCheckOutcome, due, now));
+        }).ToList();
     }
 
     /// <summary>The detail view; opening it is audited (metadata reveal), the secret is never part of it.</summary>
@@ -153,14 +164,14 @@ public sealed class CredentialsService(
         audit.Add(db, actor, "credential.view", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded);
         await db.SaveChangesAsync(ct);
 
+        var nextDue = CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays);
         return new CredentialDetail(c.Id, c.Label, CredentialMapping.ParseEnvironment(c.Environment), c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
-            c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc,
-            CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays),
+            c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc, nextDue,
             c.LastCheckUtc, c.LastCheckOutcome, c.LastCheckSummary, current, View(SecretVersionState.Pending),
             versions.Count(v => v.State == SecretVersionState.Retired),
             c.Installations.OrderBy(i => i.Company!.Name).Select(i => new InstallationView(i.CompanyId, i.Company!.ProcoreCompanyId, i.Company.Name,
                 i.LastOutcome, i.LastMessage, i.LastCheckUtc, i.Observed)).ToList(),
-            observed, c.Version);
+            observed, c.Version, CredentialHealthModel.Of(c.Status, c.LastCheckOutcome, nextDue, time.GetUtcNow().UtcDateTime));
     }
 
     public async Task<FormResult> CreateAsync(CredentialInput input, CancellationToken ct = default)
@@ -185,6 +196,12 @@ public sealed class CredentialsService(
             return result;
         }
 
+        var test = await TestSecretAsync(v, v.Secret!, ct);
+        if (!test.Passed && !input.SaveAnyway)
+        {
+            return FormResult.SecretTestFailed(test);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -197,6 +214,7 @@ public sealed class CredentialsService(
         db.CredentialSets.Add(credential);
         await db.SaveChangesAsync(ct); // the id binds the ciphertext, so the row exists before the secret is encrypted
         await secrets.ReplaceCurrentAsync(db, credential, v.Secret!, actor, ct);
+        RecordSecretTest(db, actor, credential, test, now);
         foreach (var company in companies)
         {
             db.Installations.Add(new Installation { CredentialSetId = credential.Id, CompanyId = company.Id, CreatedUtc = now });
@@ -283,12 +301,23 @@ public sealed class CredentialsService(
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version = version + 1;
 
+        SecretTestResult? test = null;
+        if (v.Secret is not null)
+        {
+            test = await TestSecretAsync(v, v.Secret, ct);
+            if (!test.Passed && !input.SaveAnyway)
+            {
+                return FormResult.SecretTestFailed(test);
+            }
+        }
+
         await secrets.PrepareAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             if (v.Secret is not null)
             {
+                RecordSecretTest(db, actor, credential, test!, credential.UpdatedUtc.Value);
                 // Pending secrets are bound to the old client id; they cannot survive the change.
                 await db.CredentialSecrets.Where(s => s.CredentialSetId == id && s.State == SecretVersionState.Pending).ExecuteDeleteAsync(ct);
                 await secrets.ReplaceCurrentAsync(db, credential, v.Secret, actor, ct);
@@ -320,7 +349,14 @@ public sealed class CredentialsService(
     }
 
     /// <summary>Replaces the current secret (e.g. after it was reset in the Developer Portal); the old one is retired.</summary>
-    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, CancellationToken ct = default)
+    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, CancellationToken ct = default) =>
+        await ReplaceSecretAsync(id, secret, version, saveAnyway: false, ct);
+
+    /// <summary>
+    /// Replaces the current secret after testing it at Procore's token endpoint. A failed test saves nothing unless
+    /// <paramref name="saveAnyway"/> is the explicit choice; that choice is audited with the reason.
+    /// </summary>
+    public async Task<FormResult> ReplaceSecretAsync(long id, string? secret, int version, bool saveAnyway, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "replace a secret");
         var result = new FormResult();
@@ -337,6 +373,14 @@ public sealed class CredentialsService(
             return FormResult.Failure("This credential no longer exists.");
         }
 
+        var test = await TestSecretAsync(
+            new Valid(credential.Label, credential.Environment, credential.ClientId, value, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, null, null),
+            value!, ct);
+        if (!test.Passed && !saveAnyway)
+        {
+            return FormResult.SecretTestFailed(test);
+        }
+
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
         credential.Version = version + 1;
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
@@ -345,6 +389,7 @@ public sealed class CredentialsService(
         try
         {
             await secrets.ReplaceCurrentAsync(db, credential, value!, actor, ct);
+            RecordSecretTest(db, actor, credential, test, credential.UpdatedUtc.Value);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -388,11 +433,38 @@ public sealed class CredentialsService(
         return FormResult.Success(id);
     }
 
-    public async Task<FormResult> RetireAsync(long id, CancellationToken ct = default)
+    /// <summary>Retires a credential (no checks, reminders or rotations). Undone by <see cref="RestoreAsync"/>.</summary>
+    public async Task<FormResult> RetireAsync(long id, string? reason = null, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "retire credentials");
-        await secrets.SetStatusAsync(id, CredentialStatus.Retired, "Retired by staff", actor, ct);
+        var errors = new Dictionary<string, string>();
+        var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
+        await secrets.SetStatusAsync(id, CredentialStatus.Retired, text is null ? "Retired by staff" : $"Retired: {text}", actor, ct);
         procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        return FormResult.Success(id);
+    }
+
+    /// <summary>Undoes a retirement (Admin, audited): the credential is Active again and checked by the next health check.</summary>
+    public async Task<FormResult> RestoreAsync(long id, string? reason = null, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "restore retired credentials");
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var status = await db.CredentialSets.Where(c => c.Id == id).Select(c => (CredentialStatus?)c.Status).SingleOrDefaultAsync(ct);
+            if (status is null)
+            {
+                return FormResult.Failure("This credential no longer exists.");
+            }
+
+            if (status != CredentialStatus.Retired)
+            {
+                return FormResult.Failure("Only a retired credential can be restored.");
+            }
+        }
+
+        var errors = new Dictionary<string, string>();
+        var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
+        await secrets.SetStatusAsync(id, CredentialStatus.Active, text is null ? "Restored from retirement" : $"Restored from retirement: {text}", actor, ct);
         return FormResult.Success(id);
     }
 
@@ -479,6 +551,31 @@ public sealed class CredentialsService(
         return await query.OrderBy(c => c.Name).ToListAsync(ct);
     }
 
+    private async Task<SecretTestResult> TestSecretAsync(Valid v, string secret, CancellationToken ct)
+    {
+        var environment = CredentialMapping.ParseEnvironment(v.Environment);
+        return await verifier.TestSecretAsync(new SecretTestRequest(environment, v.ClientId, secret,
+            v.Login is null ? null : new Uri(v.Login), v.Api is null ? null : new Uri(v.Api)), ct);
+    }
+
+    /// <summary>
+    /// The test result becomes the credential's last check (so a rejected secret shows as Failing at once, and a new
+    /// working secret clears an old failure); saving after a failed test is audited with Procore's reason.
+    /// </summary>
+    private void RecordSecretTest(AppDbContext db, StaffActor actor, CredentialSet credential, SecretTestResult test, DateTime now)
+    {
+        credential.LastCheckUtc = now;
+        credential.LastCheckOutcome = test.Outcome.ToString();
+        credential.LastCheckSummary = test.Passed
+            ? "Procore issued a token when the secret was saved; the installed companies are checked by Verify now or the health check."
+            : $"Saved although the test before save failed: {test.Message}";
+        if (!test.Passed)
+        {
+            audit.Add(db, actor, "credential.save-anyway", CredentialSecretStore.TargetType, Id(credential.Id), AuditOutcomes.Failed,
+                $"Secret saved although Procore's token endpoint rejected it: {test.Message}");
+        }
+    }
+
     private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes);
 
     private static Valid? Validate(CredentialInput input, Dictionary<string, string> errors, bool secretRequired)
@@ -499,7 +596,7 @@ public sealed class CredentialsService(
             api = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomApiBaseUrl), "API base URL", input.CustomApiBaseUrl);
         }
 
-        var owners = InputRules.Text(errors, nameof(CredentialInput.Owners), "Owners", input.Owners, CredentialSetConfiguration.OwnersMax, required: false);
+        var owners = InputRules.Owners(errors, nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
         var notes = InputRules.Text(errors, nameof(CredentialInput.Notes), "Notes", input.Notes, CredentialSetConfiguration.NotesMax, required: false, multiline: true);
         if (input.RotationIntervalDays is < 1 or > 3650)
         {

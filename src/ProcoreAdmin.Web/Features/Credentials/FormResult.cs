@@ -26,6 +26,15 @@ public sealed class FormResult
 
     public static FormResult Failure(string message) => new() { Message = message };
 
+    /// <summary>Procore rejected the secret in the test before save; nothing was saved. The form offers "save anyway".</summary>
+    public SecretTestResult? FailedSecretTest { get; private init; }
+
+    public static FormResult SecretTestFailed(SecretTestResult test) => new()
+    {
+        FailedSecretTest = test,
+        Message = $"Procore did not accept this client id and secret, so nothing was saved. {test.Message}",
+    };
+
     public string? this[string field] => Errors.GetValueOrDefault(field);
 }
 
@@ -118,7 +127,51 @@ public static class InputRules
         return env;
     }
 
-    /// <summary>A secret: required, at most 500 characters, no control characters or surrounding spaces. Never echoed.</summary>
+    private static readonly char[] OwnerSeparators = [',', ';', ' ', '\n', '\r', '\t'];
+
+    /// <summary>
+    /// Owners are people: e-mail addresses (as the identity provider's <c>email</c> claim gives them), separated by commas.
+    /// Returns them normalised ("a@x.com, b@y.org", duplicates removed) or null when empty; a field error names what is not an address.
+    /// </summary>
+    public static string? Owners(Dictionary<string, string> errors, string field, string? value, int max)
+    {
+        var parts = (value ?? "").Split(OwnerSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0)
+        {
+            return null;
+        }
+
+        var bad = parts.Where(p => !IsEmailAddress(p)).ToList();
+        if (bad.Count > 0)
+        {
+            errors[field] = $"Owners are people: enter e-mail addresses separated by commas. Not an e-mail address: {string.Join(", ", bad.Take(3))}.";
+            return null;
+        }
+
+        var joined = string.Join(", ", parts.Distinct(StringComparer.OrdinalIgnoreCase));
+        if (joined.Length > max)
+        {
+            errors[field] = $"Owners must be at most {max} characters; keep the people who act on rotations.";
+            return null;
+        }
+
+        return joined;
+    }
+
+    /// <summary>The valid e-mail addresses in a stored owners value (anything else is ignored).</summary>
+    public static IReadOnlyList<string> OwnerAddresses(string? owners) =>
+        (owners ?? "").Split(OwnerSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(IsEmailAddress).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>A single plain address (<c>name@host.domain</c>), no display name, no control characters.</summary>
+    public static bool IsEmailAddress(string value) =>
+        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"')
+        && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>The longest client secret accepted anywhere (register, replace, rotation): one limit for every form and the store.</summary>
+    public const int MaxSecretLength = 500;
+
+    /// <summary>A secret: required, at most <see cref="MaxSecretLength"/> characters, no control characters or surrounding spaces. Never echoed.</summary>
     public static string? Secret(Dictionary<string, string> errors, string field, string? value, bool required)
     {
         if (string.IsNullOrEmpty(value))
@@ -131,9 +184,9 @@ public static class InputRules
             return null;
         }
 
-        if (value.Length > 500)
+        if (value.Length > MaxSecretLength)
         {
-            errors[field] = "Client secret must be at most 500 characters.";
+            errors[field] = $"Client secret must be at most {MaxSecretLength} characters.";
         }
         else if (value.Any(char.IsControl) || HasFormatCharacters(value))
         {

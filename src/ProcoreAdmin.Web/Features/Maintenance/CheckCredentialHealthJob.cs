@@ -74,10 +74,13 @@ public sealed partial class CheckCredentialHealthJob(
             {
                 failing++;
                 var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                // The same words as the credential's chip: the notification says what the pages will show.
+                var health = CredentialHealthModel.Of(credential.Status, result.Outcome.ToString(), credential.NextRotationDueUtc, time.GetUtcNow().UtcDateTime);
+                var word = health is CredentialHealth.Healthy or CredentialHealth.RotationDue ? "health check failed" : CredentialHealthModel.Text(health);
                 await notifications.RaiseAsync(new NotificationDraft("health-failing", NotificationSeverity.Error,
-                    $"Credential failing: {credential.Label}",
-                    $"Health check of credential set #{credential.CredentialId} \"{credential.Label}\" ({credential.Environment}) failed: {result.Outcome}. " +
-                    $"{result.Summary}" + (result.MissingCompanyIds.Count > 0 ? $" Missing companies: {string.Join(", ", result.MissingCompanyIds)}." : ""),
+                    $"{credential.Label}: {word}",
+                    $"Health check of credential set \"{credential.Label}\" ({credential.Environment}) failed: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}. " +
+                    $"{result.Summary}" + (result.MissingCompanyIds.Count > 0 ? $" Installed companies Procore did not report: {string.Join(", ", result.MissingCompanyIds)}." : ""),
                     credential.CredentialId, DedupKey: $"health-failing:{credential.CredentialId}:{day}"), cancellationToken);
             }
         }

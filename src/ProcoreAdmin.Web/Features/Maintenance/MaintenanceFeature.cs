@@ -15,6 +15,7 @@ public static class MaintenanceFeature
         builder.Services.AddSingleton<JobRunRecorder>();
         builder.Services.AddSingleton<ScheduleRegistrar>();
         builder.Services.AddSingleton<MaintenanceSchedules>();
+        builder.Services.AddSingleton<ICredentialConsumers, CredentialConsumers>();
         builder.Services.AddTransient<ScheduledJobRunner>();
         builder.Services.AddScoped<MaintenanceService>();
         builder.Services.AddScheduledJob<PruneJobHistoryJob>(MaintenanceJobKinds.Housekeeping, "Housekeeping: job history and old notifications",

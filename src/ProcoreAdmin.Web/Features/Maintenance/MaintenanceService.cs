@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Maintenance;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
@@ -78,6 +79,14 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
             return $"cron '{s.Cron}' in {s.TimeZoneId}";
         }, ct);
     }
+
+    /// <summary>Ties a schedule to the credential it depends on (or unties it with null): rotating that credential pauses it.</summary>
+    public Task SetCredentialAsync(long scheduleId, long? credentialId, string? credentialLabel, StaffActor actor, CancellationToken ct = default) =>
+        ChangeAsync(scheduleId, actor, "maintenance.schedule.credential", s =>
+        {
+            s.CredentialId = credentialId;
+            return credentialId is null ? "not tied to a credential" : $"tied to credential {credentialLabel}";
+        }, ct);
 
     public Task PauseAsync(long scheduleId, StaffActor actor, CancellationToken ct = default) =>
         ChangeAsync(scheduleId, actor, "maintenance.schedule.pause", s => { s.Paused = true; return "paused"; }, ct);
@@ -155,8 +164,28 @@ public sealed class MaintenanceService(
     IBackgroundJobClient jobs,
     CurrentStaff staff,
     MaintenanceSchedules schedules,
-    AuditTrail audit)
+    AuditTrail audit,
+    ICredentialDirectory credentials)
 {
+    /// <summary>Credential sets a schedule can be tied to (retired ones left out).</summary>
+    public async Task<IReadOnlyList<CredentialOption>> CredentialOptionsAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read maintenance schedules");
+        return (await credentials.ListCredentialsAsync(null, ct)).Where(c => c.Status != ProcoreAdmin.Data.Credentials.CredentialStatus.Retired).ToList();
+    }
+
+    public async Task SetScheduleCredentialAsync(long scheduleId, long? credentialId, CancellationToken ct = default)
+    {
+        var actor = await staff.RequireAsync(StaffRoles.Admin, "change maintenance schedules");
+        string? label = null;
+        if (credentialId is { } id)
+        {
+            label = (await credentials.FindCredentialAsync(id, ct))?.Label ?? throw new ArgumentException("That credential set does not exist.");
+        }
+
+        await schedules.SetCredentialAsync(scheduleId, credentialId, label, actor, ct);
+    }
+
     public async Task<IReadOnlyList<JobRunView>> RecentRunsAsync(int take, CancellationToken ct = default)
     {
         await staff.RequireAsync(StaffRoles.Viewer, "read job history");

@@ -38,7 +38,8 @@ public sealed partial class RotationEngine(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public const int MaxSecretLength = 512;
+    /// <summary>The same limit as the credential forms and the secret store (a longer paste is a validation message, not a crash).</summary>
+    public const int MaxSecretLength = InputRules.MaxSecretLength;
 
     public async Task<long> StartAsync(long credentialId, bool urgent, string reason, StaffActor actor, CancellationToken ct = default)
     {
@@ -86,6 +87,23 @@ public sealed partial class RotationEngine(
         return run.Id;
     }
 
+    /// <summary>What an action on this credential reaches: installed companies, schedules tied to it, owners who are told.</summary>
+    public async Task<BlastRadius?> DescribeBlastRadiusAsync(long credentialId, CancellationToken ct = default)
+    {
+        var credential = await directory.FindCredentialAsync(credentialId, ct);
+        if (credential is null)
+        {
+            return null;
+        }
+
+        var companies = (await directory.ListCompaniesAsync(ct)).ToDictionary(c => c.ProcoreCompanyId);
+        var dependent = await schedules.ForCredentialAsync(credentialId, ct);
+        var info = (await directory.ListRotationInfoAsync(ct)).FirstOrDefault(i => i.CredentialId == credentialId);
+        return new BlastRadius(credential.CredentialId, credential.Label,
+            credential.InstalledCompanyIds.Select(id => companies.TryGetValue(id, out var c) ? $"{c.Name} ({id})" : id.ToString(CultureInfo.InvariantCulture)).ToList(),
+            dependent.Select(s => s.Title).ToList(), Owners(info?.Owners));
+    }
+
     /// <summary>Step 1: blast radius (installed companies, dependent schedules) recorded; owners notified.</summary>
     public async Task PrepareAsync(long runId, string? notes, StaffActor actor, CancellationToken ct = default)
     {
@@ -116,7 +134,10 @@ public sealed partial class RotationEngine(
             $"Credential set #{credential.CredentialId} \"{credential.Label}\" ({credential.Environment}) is being rotated by {actor.Name}. " +
             $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified." + consumerText,
             credential.CredentialId, runId, owners, $"rotation-start:{runId}"), ct);
-        await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, notes, evidence, actor, ct);
+        var told = owners.Count == 0
+            ? "Nobody was e-mailed: no owner e-mail address is recorded (in-app notification only)."
+            : $"E-mailed {owners.Count} owner(s): {string.Join(", ", owners)}.";
+        await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
     }
 
     /// <summary>
@@ -155,7 +176,11 @@ public sealed partial class RotationEngine(
         var run = await LoadActiveAsync(runId, ct);
         RequireDone(run, RotationSteps.Preparation);
         var paused = await schedules.PauseForRotationAsync(run.CredentialId, runId, actor, ct);
-        await CompleteStepAsync(runId, RotationSteps.PauseSchedules, RotationStepState.Done, null, new { pausedScheduleIds = paused }, actor, ct);
+
+        // A step that had nothing to do says so instead of claiming "Done".
+        await CompleteStepAsync(runId, RotationSteps.PauseSchedules, paused.Count == 0 ? RotationStepState.Skipped : RotationStepState.Done,
+            paused.Count == 0 ? "Nothing to pause: no running maintenance schedule is tied to this credential." : $"Paused {paused.Count} schedule(s).",
+            new { pausedScheduleIds = paused }, actor, ct);
     }
 
     /// <summary>
@@ -195,8 +220,20 @@ public sealed partial class RotationEngine(
 
         var result = await SafeVerifyAsync(run.CredentialId, SecretSlot.Pending, actor, ct);
         var passed = result.Outcome == VerificationOutcome.Ok && result.MissingCompanyIds.Count == 0;
+
+        // Every attempt stays in the evidence, failed ones included (a later success used to overwrite them).
+        var attempts = EarlierAttempts(run.Steps.Single(s => s.Number == RotationSteps.Verify).Evidence);
+        attempts.Add(JsonSerializer.SerializeToElement(new
+        {
+            checkedUtc = result.CheckedUtc,
+            pendingFingerprint = pending,
+            passed,
+            outcome = result.Outcome.ToString(),
+            result.Summary,
+            missing = result.MissingCompanyIds,
+        }, Json));
         await CompleteStepAsync(runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, null,
-            new { pendingFingerprint = pending, passed, verification = Evidence(result) }, actor, ct);
+            new { pendingFingerprint = pending, passed, verification = Evidence(result), attempts }, actor, ct);
         if (!passed)
         {
             await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
@@ -259,7 +296,7 @@ public sealed partial class RotationEngine(
         var now = time.GetUtcNow().UtcDateTime;
         var resetAt = run.Steps.Single(s => s.Number == RotationSteps.PendingSecret).UpdatedUtc ?? run.StartedUtc;
         var info = (await directory.ListRotationInfoAsync(ct)).FirstOrDefault(i => i.CredentialId == run.CredentialId);
-        var nextDue = (info?.LastVerifiedRotationUtc ?? now).AddDays(Math.Max(1, info?.RotationIntervalDays ?? 90));
+        var nextDue = Utc((info?.LastVerifiedRotationUtc ?? now).AddDays(Math.Max(1, info?.RotationIntervalDays ?? 90)));
         var ttr = (now - resetAt).TotalSeconds;
         await CompleteStepAsync(runId, RotationSteps.Resume, RotationStepState.Done, notes,
             new { resumedScheduleIds = resumed, timeToRestoreSeconds = Math.Round(ttr, 1), nextDueUtc = nextDue }, actor, ct);
@@ -294,8 +331,13 @@ public sealed partial class RotationEngine(
         await secrets.DiscardPendingSecretAsync(run.CredentialId, actor, ct);
         await schedules.ResumeAfterRotationAsync(runId, actor, ct);
         var secretWasReset = run.Steps.Single(s => s.Number == RotationSteps.PendingSecret).State == RotationStepState.Done;
-        var status = secretWasReset ? CredentialStatus.Down : run.Urgent ? CredentialStatus.SuspectedCompromise : CredentialStatus.Active;
-        await secrets.SetStatusAsync(run.CredentialId, status, $"rotation run {runId} cancelled", actor, ct);
+
+        // Cancelling says "no rotation now". For an urgent run that means the suspicion was dropped (a false alarm, or
+        // handled elsewhere): the credential goes back to Active, and the reason for cancelling is in the audit. Only a
+        // secret already reset in Procore leaves it Down. A flag that outlived its run would keep alarming with nothing to act on.
+        var status = secretWasReset ? CredentialStatus.Down : CredentialStatus.Active;
+        await secrets.SetStatusAsync(run.CredentialId, status,
+            $"rotation run {runId} cancelled{(run.Urgent && !secretWasReset ? "; suspected-compromise flag cleared" : "")}: {Clean(reason, 300)}", actor, ct);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.RotationRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
@@ -356,6 +398,19 @@ public sealed partial class RotationEngine(
         missing = r.MissingCompanyIds,
         unexpected = r.UnexpectedCompanyIds,
     };
+
+    private static List<JsonElement> EarlierAttempts(string? evidence)
+    {
+        if (evidence is null)
+        {
+            return [];
+        }
+
+        using var doc = JsonDocument.Parse(evidence);
+        return doc.RootElement.TryGetProperty("attempts", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(e => e.Clone()).ToList()
+            : [];
+    }
 
     private static string? VerifiedFingerprint(RotationRun run)
     {
@@ -443,26 +498,39 @@ public sealed partial class RotationEngine(
         }
     }
 
-    private static void ValidateSecret(string? secret)
+    /// <summary>The rotation form's rule for a pasted secret: null when it is acceptable, else the message to show under the field.</summary>
+    public static string? SecretProblem(string? secret)
     {
         if (string.IsNullOrWhiteSpace(secret))
         {
-            throw new RotationStepException("Paste the new client secret from the Developer Portal.");
+            return "Paste the new client secret from the Developer Portal.";
         }
 
-        if (secret.Trim().Length > MaxSecretLength || secret.Any(char.IsControl))
+        var errors = new Dictionary<string, string>();
+        InputRules.Secret(errors, "Secret", secret.Trim(), required: true);
+        return errors.Count == 0 && !secret.Any(char.IsControl)
+            ? null
+            : $"That does not look like a client secret: at most {MaxSecretLength} characters, no line breaks or control characters.";
+    }
+
+    private static void ValidateSecret(string? secret)
+    {
+        if (SecretProblem(secret) is { } problem)
         {
-            throw new RotationStepException($"That does not look like a client secret: at most {MaxSecretLength} characters, no line breaks or control characters.");
+            throw new RotationStepException(problem);
         }
     }
 
-    public static IReadOnlyList<string> Owners(string? owners) =>
-        (owners ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(x => x.Contains('@', StringComparison.Ordinal)).ToList();
+    public static IReadOnlyList<string> Owners(string? owners) => InputRules.OwnerAddresses(owners);
 
-    private static RotationRunView ToView(RotationRun r) => new(r.Id, r.CredentialId, r.State, r.Urgent, r.Reason, r.StartedUtc, r.StartedBy,
-        r.FinishedUtc, r.TimeToRestoreSeconds, r.NextDueUtc,
-        r.Steps.OrderBy(s => s.Number).Select(s => new RotationStepView(s.Number, s.Name, s.State, s.UpdatedUtc, s.ActorName, s.ActorSubject, s.Notes, s.Evidence)).ToList());
+    // Stored times are UTC but come back from the database without a kind; marking them UTC makes every export say so ("…Z").
+    private static RotationRunView ToView(RotationRun r) => new(r.Id, r.CredentialId, r.State, r.Urgent, r.Reason, Utc(r.StartedUtc), r.StartedBy,
+        Utc(r.FinishedUtc), r.TimeToRestoreSeconds, Utc(r.NextDueUtc),
+        r.Steps.OrderBy(s => s.Number).Select(s => new RotationStepView(s.Number, s.Name, s.State, Utc(s.UpdatedUtc), s.ActorName, s.ActorSubject, s.Notes, s.Evidence)).ToList());
+
+    private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+
+    private static DateTime? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
 
     private void Notify(Action<IRotationObserver> action)
     {

@@ -43,3 +43,33 @@ public sealed class RotationConflictException(long credentialId)
 
 /// <summary>A step cannot run now (order, state, or input); the message is shown to the user as is.</summary>
 public sealed class RotationStepException(string message) : Exception(message);
+
+/// <summary>What a rotation or another alarming action on a credential reaches (shown in the confirmation).</summary>
+public sealed record BlastRadius(long CredentialId, string Label, IReadOnlyList<string> Companies, IReadOnlyList<string> Schedules, IReadOnlyList<string> Owners)
+{
+    /// <summary>Plain sentences for a confirmation dialog.</summary>
+    public IReadOnlyList<string> Describe(bool notifiesOwners, bool pausesSchedules)
+    {
+        var lines = new List<string>
+        {
+            Companies.Count == 0
+                ? "Installed in no registered company."
+                : $"Installed in {Companies.Count} compan{(Companies.Count == 1 ? "y" : "ies")}: {string.Join(", ", Companies)}.",
+        };
+        if (pausesSchedules)
+        {
+            lines.Add(Schedules.Count == 0
+                ? "No maintenance schedule is tied to this credential: nothing to pause."
+                : $"Pauses {Schedules.Count} schedule(s): {string.Join(", ", Schedules)}.");
+        }
+
+        if (notifiesOwners)
+        {
+            lines.Add(Owners.Count == 0
+                ? "No owner e-mail address is recorded: only the in-app notification is raised."
+                : $"E-mails the owners: {string.Join(", ", Owners)}.");
+        }
+
+        return lines;
+    }
+}

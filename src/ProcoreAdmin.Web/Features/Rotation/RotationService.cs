@@ -58,13 +58,27 @@ public sealed class RotationService(
         return await engine.GetAsync(runId, ct);
     }
 
+    public async Task<BlastRadius?> BlastRadiusAsync(long credentialId, CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "read rotations");
+        return await engine.DescribeBlastRadiusAsync(credentialId, ct);
+    }
+
     public async Task<long> StartAsync(long credentialId, string? reason) =>
         await engine.StartAsync(credentialId, false, Plain(reason, "reason") ?? "", await Admin("start a rotation"));
 
     /// <summary>Suspected compromise: an urgent run that notifies owners and pauses dependent schedules at once.</summary>
-    public async Task<long> ReportCompromiseAsync(long credentialId, string? reason) =>
-        await engine.StartAsync(credentialId, true, string.IsNullOrWhiteSpace(Plain(reason, "reason")) ? "Suspected compromise" : $"Suspected compromise: {reason}",
-            await Admin("report a suspected compromise"));
+    /// <remarks>A reason is required: it goes to the owners and the audit trail.</remarks>
+    public async Task<long> ReportCompromiseAsync(long credentialId, string? reason)
+    {
+        var actor = await Admin("report a suspected compromise");
+        if (string.IsNullOrWhiteSpace(Plain(reason, "reason")))
+        {
+            throw new RotationStepException("Say why you suspect a compromise: the reason goes to the owners and the audit trail.");
+        }
+
+        return await engine.StartAsync(credentialId, true, $"Suspected compromise: {reason!.Trim()}", actor);
+    }
 
     public async Task PrepareAsync(long runId, string? notes) => await engine.PrepareAsync(runId, Plain(notes, "notes"), await Admin("run rotation steps"));
 

@@ -141,8 +141,7 @@ public sealed partial class ScanRotationRemindersJob(
         var last = info.LastVerifiedRotationUtc is { } l ? $"last verified rotation {l:yyyy-MM-dd}" : "never rotated (counted from registration)";
         var body = $"Credential set #{info.CredentialId} \"{info.Label}\" ({info.Environment}) is due for secret rotation on {date} " +
                    $"({last}, interval {info.RotationIntervalDays} days). Start the rotation checklist on the Rotation page.";
-        var owners = (info.Owners ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(x => x.Contains('@', StringComparison.Ordinal)).ToList();
+        var owners = RotationEngine.Owners(info.Owners);
         return new NotificationDraft("rotation-reminder", severity, title, body, info.CredentialId, Recipients: owners);
     }
 

@@ -15,9 +15,11 @@ public sealed class CredentialPagesTests : MudComponentTest
     {
         await using var h = await RegistryHarness.CreateAsync();
         var id = await h.AddCredentialAsync("client-ui", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        var tokensBefore = h.TokenRequests(); // the registration's own test before save
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Viewer));
         h.AddConsumersPanel(Context.Services, StaffRoles.Viewer);
         Context.Services.AddSingleton(TimeProvider.System);
+        Context.Services.AddSingleton<ICredentialConsumers>(new NoConsumers());
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Vera Viewer").SetRoles(StaffRoles.Viewer);
@@ -28,13 +30,20 @@ public sealed class CredentialPagesTests : MudComponentTest
         Assert.Empty(page.FindAll("#delete"));
         Assert.Empty(page.FindAll("#verify-now"));
         Assert.Empty(page.FindAll("#replace-secret-save"));
-        await page.InvokeAsync(() => page.Instance.DeleteAsync());
-        await page.InvokeAsync(() => page.Instance.RetireAsync());
+        await page.InvokeAsync(() => page.Instance.DeleteAsync("App client-ui"));
+        await page.InvokeAsync(() => page.Instance.RetireAsync("test"));
         await page.InvokeAsync(() => page.Instance.VerifyAsync());
 
         page.WaitForAssertion(() => Assert.Contains("You need the", page.Find("#credential-message").TextContent));
         await using var db = await h.Db.CreateDbContextAsync();
         Assert.Equal(ProcoreAdmin.Data.Credentials.CredentialStatus.Active, (await db.CredentialSets.SingleAsync()).Status);
-        Assert.Equal(0, h.TokenRequests());
+        Assert.Equal(tokensBefore, h.TokenRequests());
+    }
+
+    /// <summary>No schedule is tied to any credential.</summary>
+    public sealed class NoConsumers : ICredentialConsumers
+    {
+        public Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default) =>
+            Task.FromResult<IReadOnlyList<CredentialConsumer>>([]);
     }
 }

@@ -117,13 +117,17 @@ public sealed class RegistryHarness : IAsyncDisposable
         return result.Id!.Value;
     }
 
-    /// <summary>Registers a Custom credential pointing at the simulator as Admin and returns its id.</summary>
+    /// <summary>
+    /// Registers a Custom credential pointing at the simulator as Admin and returns its id. Fixture client ids are unknown
+    /// to the simulator, so the test before save fails and the registration is the explicit "save anyway".
+    /// </summary>
     public async Task<long> AddCredentialAsync(string clientId, string secret, params long[] companyIds)
     {
         var result = await Credentials(StaffRoles.Admin).CreateAsync(new CredentialInput
         {
             Label = "App " + clientId, Environment = "Custom", ClientId = clientId, Secret = secret,
             CustomLoginBaseUrl = SimulatorUrl.ToString(), CustomApiBaseUrl = SimulatorUrl.ToString(), CompanyIds = [.. companyIds],
+            SaveAnyway = true,
         });
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Values) + result.Message);
         return result.Id!.Value;

@@ -42,9 +42,10 @@ public sealed class SecretLeakProofTests : MudComponentTest
             var detail = await admin.GetAsync(id);
             var input = detail!.ToInput();
             input.Secret = NewMarker();
-            input.Owners = "Owner " + id;
+            input.SaveAnyway = true;
+            input.Owners = $"owner{id}@example.test";
             Assert.True((await admin.UpdateAsync(id, input, detail.Version)).Succeeded);
-            Assert.True((await admin.ReplaceSecretAsync(id, NewMarker(), detail.Version + 1)).Succeeded);
+            Assert.True((await admin.ReplaceSecretAsync(id, NewMarker(), detail.Version + 1, saveAnyway: true)).Succeeded);
             await h.Store.SetPendingSecretAsync(id, NewMarker(), StaffActor.System);
             await admin.VerifyAsync(id); // sends the secret to the simulator's token endpoint: invalid_client
             await h.Services.GetRequiredService<ICredentialVerifier>().VerifyAsync(id, SecretSlot.Pending, StaffActor.System);
@@ -66,6 +67,7 @@ public sealed class SecretLeakProofTests : MudComponentTest
         Context.Services.AddSingleton(admin);
         h.AddConsumersPanel(Context.Services, StaffRoles.Admin);
         Context.Services.AddSingleton(TimeProvider.System);
+        Context.Services.AddSingleton<ICredentialConsumers>(new CredentialPagesTests.NoConsumers());
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));

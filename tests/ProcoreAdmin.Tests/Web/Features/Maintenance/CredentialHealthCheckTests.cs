@@ -40,7 +40,8 @@ public sealed class CredentialHealthCheckTests : IAsyncLifetime
         await using var db = _db.CreateDbContext();
         var alert = await db.Notifications.SingleAsync();
         Assert.Equal(("health-failing", 2L), (alert.Kind, alert.CredentialId));
-        Assert.Contains("InvalidClient", alert.Body);
+        Assert.Equal("Broken: Failing", alert.Title);
+        Assert.Contains("Invalid client", alert.Body);
         Assert.DoesNotContain("TESTSECRET", alert.Body);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.ProcoreSimulator;
 using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Features.Projects;
@@ -71,6 +72,35 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
         Assert.Contains("per_page=25", request.Query, StringComparison.Ordinal);
         Assert.Equal("5000000001", request.CompanyHeader);
         Assert.Contains("8", cut.Find("#projects-grid").TextContent, StringComparison.Ordinal); // the total from Procore's Total header
+    }
+
+    [Fact]
+    public void ProjectsPage_25Rows_RenderPlainStatusCellsWithoutAComponentPerRow()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        // Circuit memory: a component per cell (a chip per row) is what made the projects circuit heavy.
+        Assert.Empty(cut.FindComponents<MudBlazor.MudChip<string>>());
+        var statuses = cut.FindAll("#projects-grid tbody tr.mud-table-row").Select(r => r.QuerySelectorAll("td").Last().TextContent.Trim()).ToList();
+        Assert.All(statuses, s => Assert.Contains(s, new[] { "Active", "Inactive" }));
+    }
+
+    [Fact]
+    public void ProjectsPage_Filters_AreNativeSelects_AndTheStatusFilterAsksProcore()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        // No always-present select components (popover, list and items) in the circuit for the filters.
+        Assert.Empty(cut.FindComponents<MudBlazor.MudSelect<long?>>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudSelect<ProjectStatusFilter>>());
+        Assert.Equal("5000000001", cut.Find("#company-select option[selected]").GetAttribute("value"));
+
+        cut.Find("#status-select").Change(nameof(ProjectStatusFilter.Inactive));
+
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"),
+            r => Uri.UnescapeDataString(r.Query).Contains("filters[by_status]=Inactive", StringComparison.Ordinal)), WaitLimit);
     }
 
     [Fact]

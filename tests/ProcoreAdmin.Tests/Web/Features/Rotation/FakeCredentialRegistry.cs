@@ -27,6 +27,7 @@ public sealed class FakeCredential
     public string? Pending { get; set; }
     public List<string> Retired { get; } = [];
     public string? ProcoreSecret { get; set; }
+    public string? LastCheckOutcome { get; set; }
 }
 
 /// <summary>
@@ -81,6 +82,9 @@ public sealed class FakeCredentialRegistry(TimeProvider time) : ICredentialDirec
             var c = Credentials[credential.CredentialId];
             return ValueTask.FromResult((slot == SecretSlot.Current ? c.Current : c.Pending) ?? "");
         }, new Uri("http://127.0.0.1:9/"), new Uri("http://127.0.0.1:9/"));
+
+    public Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default) =>
+        Task.FromResult(new SecretTestResult(VerificationOutcome.Ok, "Token issued (fake)."));
 
     public Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default)
     {
@@ -180,7 +184,8 @@ public sealed class FakeCredentialRegistry(TimeProvider time) : ICredentialDirec
         secret is null ? null : "fp:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("key|" + secret)))[..16];
 
     private static CredentialOption Option(FakeCredential c) =>
-        new(c.Id, c.Label, c.Environment, $"client-{c.Id}", c.Status, c.Installed);
+        new(c.Id, c.Label, c.Environment, $"client-{c.Id}", c.Status, c.Installed, LastCheckOutcome: c.LastCheckOutcome,
+            NextRotationDueUtc: (c.LastVerifiedRotationUtc ?? c.CreatedUtc).AddDays(c.IntervalDays));
 }
 
 /// <summary>A Procore client that only records token evictions (rotation and health tests never call Procore through it).</summary>

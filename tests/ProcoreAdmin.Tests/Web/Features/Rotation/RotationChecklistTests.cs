@@ -285,4 +285,91 @@ public sealed class RotationChecklistTests : IAsyncLifetime
         Assert.Equal((CredentialStatus.Down, (string?)null), (Credential.Status, Credential.Pending));
         AssertInvariant();
     }
+
+    [Fact]
+    public async Task CancelUrgentRun_BeforeTheReset_ClearsTheCompromiseFlagAndAuditsTheReason()
+    {
+        var run = await Rotation(r => r.ReportCompromiseAsync(1, "laptop lost"));
+        Assert.Equal(CredentialStatus.SuspectedCompromise, Credential.Status);
+
+        await Rotation(r => r.CancelAsync(run, "laptop found, disk was encrypted"));
+
+        Assert.Equal(CredentialStatus.Active, Credential.Status);
+        await using var db = _db.CreateDbContext();
+        var audit = await db.AuditEvents.SingleAsync(a => a.Action == "rotation.cancel");
+        Assert.Contains("laptop found", audit.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportCompromise_WithoutAReason_IsRefusedAndStartsNothing()
+    {
+        var ex = await Assert.ThrowsAsync<RotationStepException>(() => Rotation(r => r.ReportCompromiseAsync(1, "  ")));
+
+        Assert.Contains("why", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(CredentialStatus.Active, Credential.Status);
+        await using var db = _db.CreateDbContext();
+        Assert.Equal(0, await db.RotationRuns.CountAsync());
+    }
+
+    [Fact]
+    public async Task PauseStep_WithNoScheduleTiedToTheCredential_SaysNothingToPauseInsteadOfDone()
+    {
+        await using (var db = _db.CreateDbContext())
+        {
+            await db.MaintenanceSchedules.Where(s => s.Id == _scheduleId).ExecuteUpdateAsync(s => s.SetProperty(x => x.CredentialId, (long?)null));
+        }
+
+        var run = await PrepareToPasteAsync();
+
+        var step = (await Rotation(r => r.GetRunAsync(run)))!.Step(RotationSteps.PauseSchedules);
+        Assert.Equal(RotationStepState.Skipped, step.State);
+        Assert.Contains("Nothing to pause", step.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preparation_WithNoOwnerEmail_SaysNobodyWasEmailed()
+    {
+        Credential.Owners = null;
+        var run = await PrepareToPasteAsync();
+
+        var step = (await Rotation(r => r.GetRunAsync(run)))!.Step(RotationSteps.Preparation);
+        Assert.Contains("Nobody was e-mailed", step.Notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evidence_KeepsFailedVerificationAttempts_AndTimesEndInZ()
+    {
+        var run = await PrepareToPasteAsync();
+        ResetInPortal();
+        await Rotation(r => r.SetPendingSecretAsync(run, "TESTSECRET-typo", null));
+        await Rotation(r => r.VerifyAsync(run));
+        await Rotation(r => r.SetPendingSecretAsync(run, _new, null));
+        await Rotation(r => r.VerifyAsync(run));
+        await Rotation(r => r.PromoteAsync(run));
+        await Rotation(r => r.CompleteAsync(run, null));
+
+        var view = (await Rotation(r => r.GetRunAsync(run)))!;
+        using var evidence = System.Text.Json.JsonDocument.Parse(view.Step(RotationSteps.Verify).Evidence!);
+        var attempts = evidence.RootElement.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal([false, true], attempts.Select(a => a.GetProperty("passed").GetBoolean()));
+        Assert.Equal("InvalidClient", attempts[0].GetProperty("outcome").GetString());
+
+        var json = System.Text.Json.JsonSerializer.Serialize(RotationService.ToEvidence(view),
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        Assert.Matches("\"startedUtc\":\"[0-9T:.-]+Z\"", json);
+        Assert.Matches("\"finishedUtc\":\"[0-9T:.-]+Z\"", json);
+        Assert.DoesNotMatch("\"updatedUtc\":\"[0-9T:.-]+\"", json);
+        Assert.Matches(",[0-9T:.-]+Z,", RotationService.ToCsv(view));
+    }
+
+    [Fact]
+    public async Task PendingSecret_Of501To512Characters_GetsAValidationMessageNotAnException()
+    {
+        var run = await PrepareToPasteAsync();
+        var secret = new string('s', 505);
+
+        Assert.NotNull(RotationEngine.SecretProblem(secret));
+        var ex = await Assert.ThrowsAsync<RotationStepException>(() => Rotation(r => r.SetPendingSecretAsync(run, secret, null)));
+        Assert.Contains("at most 500", ex.Message, StringComparison.Ordinal);
+    }
 }
