@@ -80,7 +80,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         {
             signingKey.ExportParameters(includePrivateParameters: false); // generate the key now, not on the first request
             await keepAlive.OpenAsync(ct);
-            app = DevIdentityHost.Build(listenUri, connectionString, signingKey);
+            app = DevIdentityHost.Build(listenUri, connectionString, signingKey, options.TimeProvider);
 
             await using (var scope = app.Services.CreateAsyncScope())
             {

@@ -64,7 +64,7 @@ public sealed class RotationService(
     /// <summary>Suspected compromise: an urgent run that notifies owners and pauses dependent schedules at once.</summary>
     public async Task<long> ReportCompromiseAsync(long credentialId, string? reason) =>
         await engine.StartAsync(credentialId, true, string.IsNullOrWhiteSpace(reason) ? "Suspected compromise" : $"Suspected compromise: {reason}",
-            await Admin("report a suspected compromise"));
+            await staff.RequireRecentAsync(StaffRoles.Admin, "report a suspected compromise"));
 
     public async Task PrepareAsync(long runId, string? notes) => await engine.PrepareAsync(runId, notes, await Admin("run rotation steps"));
 
@@ -78,7 +78,8 @@ public sealed class RotationService(
 
     public async Task<VerificationResult> VerifyAsync(long runId) => await engine.VerifyPendingAsync(runId, await Admin("run rotation steps"));
 
-    public async Task PromoteAsync(long runId) => await engine.PromoteAsync(runId, await Admin("run rotation steps"));
+    /// <summary>Promotion makes the new secret the one every call uses: it needs a recent sign-in (step-up).</summary>
+    public async Task PromoteAsync(long runId) => await engine.PromoteAsync(runId, await staff.RequireRecentAsync(StaffRoles.Admin, "promote a rotated secret"));
 
     public async Task CompleteAsync(long runId, string? notes) => await engine.CompleteAsync(runId, notes, await Admin("run rotation steps"));
 
