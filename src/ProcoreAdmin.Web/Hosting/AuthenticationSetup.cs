@@ -63,7 +63,7 @@ public static class AuthenticationSetup
             .Configure<IOptions<StaffAuthenticationOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.SessionIdleTimeout);
 
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure<IOptions<StaffAuthenticationOptions>, DevelopmentCompanions>((oidc, staffOptions, companions) =>
+            .Configure<IOptions<StaffAuthenticationOptions>, IDevelopmentCompanions>((oidc, staffOptions, companions) =>
             {
                 var staff = staffOptions.Value;
                 var devIdentity = string.IsNullOrWhiteSpace(staff.Authority) ? companions.DevIdentityClient : null;

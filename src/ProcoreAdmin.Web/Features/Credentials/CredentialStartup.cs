@@ -18,7 +18,7 @@ public sealed partial class CredentialStartup(
     ISecretProtector protector,
     IDbContextFactory<AppDbContext> dbFactory,
     CredentialSecretStore secrets,
-    DevelopmentCompanions companions,
+    IDevelopmentCompanions companions,
     IHostEnvironment environment,
     AuditTrail audit,
     TimeProvider time,
