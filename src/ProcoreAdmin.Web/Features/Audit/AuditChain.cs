@@ -52,10 +52,11 @@ public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
 /// The HMAC key of the audit chain: <see cref="AuditOptions.ChainKey"/> when configured, otherwise a random key stored in the
 /// database wrapped by Data Protection (created at start-up by <see cref="AuditChainStartup"/>, before any transaction needs it).
 /// </summary>
-public sealed class AuditChainKey(IOptions<AuditOptions> options, IDataProtectionProvider dataProtection, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
+/// <remarks>The context factory is resolved on first use: the contexts it makes carry the chain's interceptor, which needs this key.</remarks>
+public sealed class AuditChainKey(IOptions<AuditOptions> options, IServiceProvider services, TimeProvider time, IDataProtectionProvider? dataProtection = null)
 {
     public const string StoredKeyName = "audit-chain-key-v1";
-    private readonly IDataProtector _protector = dataProtection.CreateProtector("ProcoreAdmin.Audit.ChainKey.v1");
+    private readonly IDataProtector? _protector = dataProtection?.CreateProtector("ProcoreAdmin.Audit.ChainKey.v1");
     private readonly SemaphoreSlim _lock = new(1, 1);
     private byte[]? _key;
 
@@ -80,7 +81,14 @@ public sealed class AuditChainKey(IOptions<AuditOptions> options, IDataProtectio
                 return _key = Convert.FromBase64String(options.Value.ChainKey.Trim());
             }
 
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (_protector is null)
+            {
+                // A service graph without a key ring (some test and benchmark hosts; the app always has one): a key for this
+                // process only, never stored, so rows still chain but cannot be verified by another process.
+                return _key = RandomNumberGenerator.GetBytes(32);
+            }
+
+            await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
             var row = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == StoredKeyName, ct);
             if (row is null)
             {
@@ -103,7 +111,16 @@ public sealed class AuditChainKey(IOptions<AuditOptions> options, IDataProtectio
                 }
             }
 
-            return _key = _protector.Unprotect(row.Protected);
+            try
+            {
+                return _key = _protector.Unprotect(row.Protected);
+            }
+            catch (CryptographicException)
+            {
+                throw new InvalidOperationException(
+                    "The audit chain key stored in the database cannot be read with this Data Protection key ring. Restore the original key ring " +
+                    "(DataProtection:KeysPath and its certificate) or configure the key it was made with as Audit:ChainKey.");
+            }
         }
         finally
         {

@@ -23,7 +23,7 @@ public sealed class AuditChainTests : IDisposable
 
     public AuditChainTests()
     {
-        var key = new AuditChainKey(Options.Create(new AuditOptions { ChainKey = Key }), new EphemeralDataProtectionProvider(), null!, TimeProvider.System);
+        var key = new AuditChainKey(Options.Create(new AuditOptions { ChainKey = Key }), null!, TimeProvider.System);
         _db = new ChainedDatabase(Path.Combine(_folder, "audit.db"), new AuditChainInterceptor(key));
         using (var context = _db.CreateDbContext())
         {
