@@ -187,6 +187,23 @@ public sealed class AuditChainTests : IDisposable
     }
 
     [Fact]
+    public async Task VerificationJob_ReportsIntact_ThenFailsWithACriticalLogOnceARowIsAltered()
+    {
+        await AppendAsync(3);
+        var log = new Microsoft.Extensions.Logging.Testing.FakeLogger<VerifyAuditChainJob>();
+        var status = new AuditChainStatus(TimeProvider.System);
+        var job = new VerifyAuditChainJob(_verifier, status, log);
+
+        Assert.StartsWith("Intact: 3 row(s)", await job.RunAsync(CancellationToken.None));
+        await ExecuteAsync("UPDATE AuditEvents SET ActorSubject = 'someone-else' WHERE Sequence = 1");
+        var failure = await Assert.ThrowsAsync<AuditChainBrokenException>(() => job.RunAsync(CancellationToken.None));
+
+        Assert.Contains("altered", failure.Message);
+        Assert.False(status.Last!.Value.Report.Intact);
+        Assert.Contains(log.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Critical && r.Message.Contains("tampering"));
+    }
+
+    [Fact]
     public async Task Verifier_OnAnEmptyTrail_IsIntact()
     {
         var report = await _verifier.VerifyAsync();

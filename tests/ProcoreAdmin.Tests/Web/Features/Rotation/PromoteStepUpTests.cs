@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ProcoreAdmin.Tests.Support;
+using ProcoreAdmin.Tests.Web.Hosting;
 using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 
