@@ -101,6 +101,9 @@ done
 rm -rf "$results"
 
 failed=$((failed + readme_failed))
+# A Release publish must hold no development companion (DevIdentity, simulator, OpenIddict).
+if .scripts/check-release-publish.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; echo "dotnet test exited with $status (build or runner failure)."; fi
 [ $skipped -gt 0 ] && echo "($skipped skipped: tests that need a SQL Server connection string; see README)"
 echo "$passed passed, $failed failed"

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace ProcoreAdmin.DevIdentity;
@@ -50,6 +51,9 @@ internal static class AccountEndpoints
         identity.AddClaim(new Claim(Claims.Subject, user.Subject));
         identity.AddClaim(new Claim(Claims.Name, user.DisplayName));
         identity.AddClaim(new Claim(Claims.PreferredUsername, user.Username));
+        // When the password was checked: the identity token's auth_time (step-up checks in the web app read it).
+        var now = context.RequestServices.GetRequiredService<DevIdentityClock>().Time.GetUtcNow();
+        identity.AddClaim(new Claim(Claims.AuthenticationTime, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
         await context.SignInAsync(DevIdentityHost.CookieScheme, new ClaimsPrincipal(identity));
 
         return Results.LocalRedirect(IsLocalUrl(returnUrl) ? returnUrl : "/");

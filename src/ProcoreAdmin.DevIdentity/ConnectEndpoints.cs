@@ -38,20 +38,38 @@ internal static class ConnectEndpoints
 
         var session = await context.AuthenticateAsync(DevIdentityHost.CookieScheme);
         var user = session.Succeeded ? DevIdentityUsers.FindBySubject(session.Principal?.FindFirst(Claims.Subject)?.Value) : null;
-        if (user is null)
+        var authTime = long.TryParse(session.Principal?.FindFirst(Claims.AuthenticationTime)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+        var now = context.RequestServices.GetRequiredService<DevIdentityClock>().Time.GetUtcNow();
+
+        // Re-authentication (step-up): prompt=login always shows the login form again; max_age does when the last password
+        // check is older than it. Like a real provider, the session is ended first and the user must type the password.
+        var reauthenticate = user is not null && (request.HasPromptValue(PromptValues.Login)
+            || (request.MaxAge is { } maxAge && (authTime is null || now - authTime.Value > TimeSpan.FromSeconds(maxAge))));
+        if (user is null || reauthenticate)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Forbid(Errors.LoginRequired, "The user is not signed in.");
             }
 
-            // Back to this same authorize request after the login form.
-            var parameters = context.Request.HasFormContentType ? (IEnumerable<KeyValuePair<string, StringValues>>)context.Request.Form : context.Request.Query;
+            if (reauthenticate)
+            {
+                await context.SignOutAsync(DevIdentityHost.CookieScheme);
+            }
+
+            // Back to this same authorize request after the login form — without prompt/max_age, which the fresh login satisfies.
+            var parameters = (context.Request.HasFormContentType ? (IEnumerable<KeyValuePair<string, StringValues>>)context.Request.Form : context.Request.Query)
+                .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge));
             var redirectUri = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = redirectUri }, [DevIdentityHost.CookieScheme]);
         }
 
         var identity = DevIdentityClaims.CreateIdentity(user);
+        if (authTime is { } authenticated)
+        {
+            identity.AddClaim(new Claim(Claims.AuthenticationTime, authenticated.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
         identity.SetScopes(request.GetScopes());
         identity.SetDestinations(DevIdentityClaims.GetDestinations);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -33,6 +33,7 @@ internal static class DevIdentityClaims
     {
         Claims.Subject or Claims.Name or Claims.PreferredUsername or Claims.Email or Groups =>
             [Destinations.AccessToken, Destinations.IdentityToken],
+        Claims.AuthenticationTime => [Destinations.IdentityToken],
         _ => [],
     };
 }

@@ -29,7 +29,7 @@ internal static class DevIdentityHost
 
     public static readonly string[] SupportedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles];
 
-    public static WebApplication Build(Uri listenUri, string sqliteConnectionString, RSA signingKey, string machineClientAudience)
+    public static WebApplication Build(Uri listenUri, string sqliteConnectionString, RSA signingKey, string machineClientAudience, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -45,6 +45,7 @@ internal static class DevIdentityHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         builder.Services.AddRouting();
+        builder.Services.AddSingleton(new DevIdentityClock(time ?? TimeProvider.System));
 
         // Cookie and antiforgery keys live in memory: no key files, and nothing shared with the web app.
         builder.Services.AddDataProtection().SetApplicationName(CookieScheme);

@@ -32,4 +32,10 @@ public sealed class DevIdentityOptions
 
     /// <summary>The host environment of the calling app. Anything but Development makes <see cref="DevIdentityServer.StartAsync"/> throw.</summary>
     public string EnvironmentName { get; set; } = "Development";
+
+    /// <summary>The clock of <c>auth_time</c> and the <c>max_age</c> check (the web app passes its own, so tests can move both).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
+
+/// <summary>The provider's clock for sign-in times (not registered as <see cref="System.TimeProvider"/>: tokens keep real time).</summary>
+internal sealed record DevIdentityClock(TimeProvider Time);

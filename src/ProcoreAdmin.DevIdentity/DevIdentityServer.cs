@@ -81,7 +81,7 @@ public sealed partial class DevIdentityServer : IAsyncDisposable
         {
             signingKey.ExportParameters(includePrivateParameters: false); // generate the key now, not on the first request
             await keepAlive.OpenAsync(ct);
-            app = DevIdentityHost.Build(listenUri, connectionString, signingKey, options.MachineClientAudience);
+            app = DevIdentityHost.Build(listenUri, connectionString, signingKey, options.MachineClientAudience, options.TimeProvider);
 
             await using (var scope = app.Services.CreateAsyncScope())
             {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -29,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The app's clock (and DevIdentity's sign-in clock): real time plus an offset a test may move forward and back.</summary>
+    public ShiftableClock Clock { get; } = new();
+
     public async Task InitializeAsync()
     {
         _app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -38,6 +42,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             b.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
             b.UseSetting("DevelopmentCompanions:DevIdentityUrl", "http://127.0.0.1:0");
             b.UseSetting("DevelopmentCompanions:SimulatorUrl", "http://127.0.0.1:0");
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
         _app.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         _app.StartServer();
@@ -92,4 +97,12 @@ public sealed class BrowserFixture : IAsyncLifetime
             ? path
             : throw new InvalidOperationException($"Chromium not found at {path}. Install it (apt-get install chromium) or set PROCOREADMIN_CHROMIUM. The README's test command does this.");
     }
+}
+
+/// <summary>Real time shifted by <see cref="Offset"/> (timers keep real time).</summary>
+public sealed class ShiftableClock : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }

@@ -17,6 +17,15 @@ public sealed class AuditEvent
     public required string Outcome { get; set; }
     public string? Detail { get; set; }
     public string? CorrelationId { get; set; }
+
+    /// <summary>Position in the tamper-evident chain (1, 2, 3, …; unique). Null only on rows written before the chain existed.</summary>
+    public long? Sequence { get; set; }
+
+    /// <summary>The <see cref="Hash"/> of the row at <see cref="Sequence"/> − 1 (empty for the first row).</summary>
+    public string? PreviousHash { get; set; }
+
+    /// <summary>Keyed hash (HMAC-SHA256, hex) over this row's fields and <see cref="PreviousHash"/>.</summary>
+    public string? Hash { get; set; }
 }
 
 public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
@@ -34,5 +43,9 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         b.Property(x => x.Detail).HasMaxLength(2000);
         b.Property(x => x.CorrelationId).HasMaxLength(100);
         b.HasIndex(x => x.OccurredUtc);
+        b.Property(x => x.PreviousHash).HasMaxLength(64);
+        b.Property(x => x.Hash).HasMaxLength(64);
+        // One row per position: two writers that read the same tail cannot both append (the chain cannot fork).
+        b.HasIndex(x => x.Sequence).IsUnique();
     }
 }

@@ -13,6 +13,9 @@ namespace ProcoreAdmin.Web.Hosting;
 public interface ISignInAuditor
 {
     Task SignedInAsync(ClaimsPrincipal principal, CancellationToken ct);
+
+    /// <summary>A sign-in that did not complete (IdP error, invalid token, cancelled). <paramref name="reason"/> carries no secret.</summary>
+    Task SignInFailedAsync(string issuer, string reason, CancellationToken ct);
 }
 
 /// <summary>
@@ -67,7 +70,7 @@ public static class AuthenticationSetup
             .Configure<IOptions<StaffAuthenticationOptions>>((cookie, staff) => cookie.ExpireTimeSpan = staff.Value.SessionIdleTimeout);
 
         services.AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure<IOptions<StaffAuthenticationOptions>, DevelopmentCompanions>((oidc, staffOptions, companions) =>
+            .Configure<IOptions<StaffAuthenticationOptions>, IDevelopmentCompanions>((oidc, staffOptions, companions) =>
             {
                 var staff = staffOptions.Value;
                 var devIdentity = string.IsNullOrWhiteSpace(staff.Authority) ? companions.DevIdentityClient : null;
@@ -92,8 +95,53 @@ public static class AuthenticationSetup
                 oidc.SignedOutCallbackPath = "/signout-callback-oidc";
                 oidc.CorrelationCookie.Name = ".ProcoreAdmin.Correlation.";
                 oidc.NonceCookie.Name = ".ProcoreAdmin.Nonce.";
+                // The handler deletes iss (and would keep auth_time only by chance): the audit trail needs the real issuer
+                // on every row, and the step-up check needs the time of the last authentication.
+                oidc.ClaimActions.Remove("iss");
+                oidc.ClaimActions.Remove(CurrentStaff.AuthTimeClaim);
+                oidc.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    // Step-up: /account/reauthenticate asks the IdP to authenticate the user again, whatever its own session says.
+                    if (context.Properties.Items.TryGetValue(ReauthenticateItem, out var value) && value == "1")
+                    {
+                        context.ProtocolMessage.Prompt = "login";
+                        context.ProtocolMessage.MaxAge = "0";
+                    }
+
+                    return Task.CompletedTask;
+                };
+                oidc.Events.OnRemoteFailure = async context =>
+                {
+                    if (context.HttpContext.RequestServices.GetService<ISignInAuditor>() is { } auditor)
+                    {
+                        // The exception type and the IdP's error code only: messages can echo request parameters.
+                        var reason = context.Failure is OpenIdConnectProtocolException
+                            ? $"The identity provider answered with an error ({Code(context.HttpContext.Request)})"
+                            : $"Sign-in failed: {context.Failure?.GetType().Name ?? "unknown error"}";
+                        await auditor.SignInFailedAsync((context.Options as OpenIdConnectOptions)?.Authority ?? "unknown", reason, context.HttpContext.RequestAborted);
+                    }
+
+                    context.Response.Redirect("/account/signin-failed");
+                    context.HandleResponse();
+                };
                 oidc.Events.OnTokenValidated = async context =>
                 {
+                    if (context.Principal?.Identity is ClaimsIdentity identity && context.SecurityToken is { } token)
+                    {
+                        if (!identity.HasClaim(c => c.Type == "iss"))
+                        {
+                            identity.AddClaim(new Claim("iss", token.Issuer));
+                        }
+
+                        if (!identity.HasClaim(c => c.Type == CurrentStaff.AuthTimeClaim))
+                        {
+                            // An IdP without auth_time: the moment of this sign-in stands for it.
+                            identity.AddClaim(new Claim(CurrentStaff.AuthTimeClaim,
+                                context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                ClaimValueTypes.Integer64));
+                        }
+                    }
+
                     MapRoles(context.Principal, staff);
                     // Keep the cookie small: no access token, just the id_token for the identity provider's sign-out.
                     if (context.TokenEndpointResponse?.IdToken is { } idToken)
@@ -133,6 +181,15 @@ public static class AuthenticationSetup
         }
     }
 
+    /// <summary>Marks a challenge as a step-up (fresh authentication at the IdP).</summary>
+    public const string ReauthenticateItem = "procoreadmin.reauthenticate";
+
+    private static string Code(HttpRequest request)
+    {
+        var error = request.HasFormContentType ? request.Form["error"].ToString() : request.Query["error"].ToString();
+        return string.IsNullOrEmpty(error) ? "no error code" : new string(error.Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').Take(60).ToArray());
+    }
+
     private static IEnumerable<string> SplitClaimValue(string value)
     {
         var trimmed = value.Trim();
@@ -151,12 +208,22 @@ public static class AuthenticationSetup
         account.MapGet("/signin", (string? returnUrl) =>
             Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) }));
 
+
         // A form POST with an antiforgery token ([FromForm] makes the antiforgery middleware validate it).
         // Signing out of the OIDC scheme also ends the identity provider's session (end-session endpoint).
         account.MapPost("/signout", ([FromForm] string? returnUrl) =>
             Results.SignOut(
                 new AuthenticationProperties { RedirectUri = "/account/signed-out" },
                 [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]));
+
+        // Step-up ("confirm it's you"): the identity provider authenticates the user again (prompt=login, max_age=0) and the new
+        // session carries a fresh auth_time. Outside the anonymous group: signed-in staff only (fallback policy); the return URL stays local.
+        app.MapGet(RecentSignInRequiredException.ReauthenticatePath, (string? returnUrl) =>
+        {
+            var properties = new AuthenticationProperties { RedirectUri = LocalOrRoot(returnUrl) };
+            properties.Items[ReauthenticateItem] = "1";
+            return Results.Challenge(properties, [OpenIdConnectDefaults.AuthenticationScheme]);
+        });
         return app;
     }
 

@@ -1,9 +1,11 @@
+#if DEVELOPMENT_COMPANIONS
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ProcoreAdmin.DevIdentity;
 using ProcoreAdmin.ProcoreSimulator;
+#endif
 
 namespace ProcoreAdmin.Web.Hosting;
 
@@ -35,6 +37,17 @@ public sealed class DevelopmentCompanionsOptions
 /// <summary>The development OIDC client registration, known once DevIdentity is listening.</summary>
 public sealed record DevIdentityClient(string Authority, string ClientId, string ClientSecret);
 
+/// <summary>What the rest of the app needs to know about the companions (nothing, in a build without them).</summary>
+public interface IDevelopmentCompanions
+{
+    /// <summary>The DevIdentity client registration, when DevIdentity runs.</summary>
+    DevIdentityClient? DevIdentityClient { get; }
+
+    /// <summary>Where the simulator listens, when it runs.</summary>
+    Uri? SimulatorAddress { get; }
+}
+
+#if DEVELOPMENT_COMPANIONS
 /// <summary>Starts and stops DevIdentity and the Procore simulator alongside the app, and prints how to sign in.</summary>
 public sealed partial class DevelopmentCompanions(
     IHostEnvironment environment,
@@ -42,7 +55,8 @@ public sealed partial class DevelopmentCompanions(
     IOptions<StaffAuthenticationOptions> staff,
     IServer server,
     IConfiguration configuration,
-    ILogger<DevelopmentCompanions> logger) : IHostedLifecycleService, IAsyncDisposable
+    TimeProvider time,
+    ILogger<DevelopmentCompanions> logger) : IDevelopmentCompanions, IHostedLifecycleService, IAsyncDisposable
 {
     private DevIdentityServer? _devIdentity;
     private SimulatorHost? _simulator;
@@ -64,7 +78,7 @@ public sealed partial class DevelopmentCompanions(
             _devIdentity = await DevIdentityServer.StartAsync(
                 new DevIdentityOptions
                 {
-                    Url = settings.DevIdentityUrl, ClientSecret = secret, EnvironmentName = environment.EnvironmentName,
+                    Url = settings.DevIdentityUrl, ClientSecret = secret, EnvironmentName = environment.EnvironmentName, TimeProvider = time,
                     // The seeded machine client's tokens carry the audience the token broker expects.
                     MachineClientAudience = configuration["TokenBroker:Audience"] is { Length: > 0 } audience ? audience : "procoreadmin-broker",
                 },
@@ -150,20 +164,39 @@ public sealed partial class DevelopmentCompanions(
     }
 }
 
+#else
+/// <summary>This build (Release) holds no development companion: there is nothing to start.</summary>
+internal sealed class NoDevelopmentCompanions : IDevelopmentCompanions
+{
+    public DevIdentityClient? DevIdentityClient => null;
+
+    public Uri? SimulatorAddress => null;
+}
+#endif
+
 public static class DevelopmentCompanionsSetup
 {
-    /// <summary>Registers the companions. Outside Development both are switched off, so the hosted service starts nothing.</summary>
+    /// <summary>
+    /// Registers the companions. Outside Development both are switched off, so the hosted service starts nothing; a Release
+    /// build does not contain them at all (see the DevelopmentCompanions property in the project file).
+    /// </summary>
     public static WebApplicationBuilder AddDevelopmentCompanions(this WebApplicationBuilder builder)
     {
         var options = builder.Services.AddOptions<DevelopmentCompanionsOptions>()
             .Bind(builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section));
+#if DEVELOPMENT_COMPANIONS
         if (!builder.Environment.IsDevelopment())
         {
             options.Configure(o => { o.DevIdentity = false; o.Simulator = false; });
         }
 
         builder.Services.AddSingleton<DevelopmentCompanions>();
+        builder.Services.AddSingleton<IDevelopmentCompanions>(sp => sp.GetRequiredService<DevelopmentCompanions>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DevelopmentCompanions>());
+#else
+        options.Configure(o => { o.DevIdentity = false; o.Simulator = false; });
+        builder.Services.AddSingleton<IDevelopmentCompanions, NoDevelopmentCompanions>();
+#endif
         return builder;
     }
 }

@@ -32,6 +32,15 @@ public sealed class StaffAuthenticationOptions
     /// <summary>Only for a development IdP on http://127.0.0.1. Must stay true in Production.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
+    public static readonly TimeSpan DefaultRecentSignInWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How recent the last sign-in must be for the most dangerous actions (promote a rotated secret, mark a compromise, delete a
+    /// credential, change where its secret is sent). Older sessions are sent through the identity provider again
+    /// (<c>prompt=login</c>, <c>max_age</c>).
+    /// </summary>
+    public TimeSpan RecentSignInWindow { get; set; } = DefaultRecentSignInWindow;
+
     /// <summary>Sign-in session length (sliding).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
@@ -97,6 +106,11 @@ public sealed class StaffAuthenticationOptionsValidator(IHostEnvironment environ
             {
                 failures.Add($"Authentication:Oidc:RoleMapping has an unknown app role '{key}'. Use Admin, Operator or Viewer.");
             }
+        }
+
+        if (options.RecentSignInWindow <= TimeSpan.Zero || options.RecentSignInWindow > TimeSpan.FromHours(1))
+        {
+            failures.Add("Authentication:Oidc:RecentSignInWindow must be between 00:00:01 and 01:00:00 (default 00:10:00).");
         }
 
         if (!options.Scopes.Contains("openid"))

@@ -12,8 +12,22 @@ public sealed record AuditFilter(DateTime? FromUtc = null, DateTime? ToUtc = nul
 public sealed record AuditQueryResult(IReadOnlyList<AuditEvent> Items, int Total);
 
 /// <summary>Reads the append-only audit trail (Viewer) and exports it as injection-safe CSV (the export is audited too).</summary>
-public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit)
+public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, AuditChainVerifier? chain = null, AuditChainStatus? chainStatus = null)
 {
+    /// <summary>Walks the hash chain now (Viewer): "intact" or the first broken row.</summary>
+    public async Task<AuditChainReport?> VerifyChainAsync(CancellationToken ct = default)
+    {
+        await staff.RequireAsync(StaffRoles.Viewer, "check the audit trail's integrity");
+        if (chain is null)
+        {
+            return null; // a host without the chain (some test graphs)
+        }
+
+        var report = await chain.VerifyAsync(ct);
+        chainStatus?.Set(report);
+        return report;
+    }
+
     public const int MaxExportRows = 50_000;
 
     public async Task<AuditQueryResult> QueryAsync(AuditFilter filter, int skip, int take, CancellationToken ct = default)

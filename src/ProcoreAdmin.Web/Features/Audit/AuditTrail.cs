@@ -11,6 +11,9 @@ public static class AuditOutcomes
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
     public const string Denied = "denied";
+
+    /// <summary>A change rejected by validation (e.g. a secret-bearing edit with invalid fields); nothing was written.</summary>
+    public const string Refused = "refused";
 }
 
 /// <summary>

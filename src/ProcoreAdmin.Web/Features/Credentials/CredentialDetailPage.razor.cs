@@ -216,6 +216,10 @@ public partial class CredentialDetailPage
         {
             await action();
         }
+        catch (RecentSignInRequiredException)
+        {
+            Navigation.NavigateToReauthenticate();
+        }
         catch (StaffForbiddenException ex)
         {
             _message = ex.Message;

@@ -20,7 +20,7 @@ public sealed partial class CredentialStartup(
     SecretBindingUpgrade bindingUpgrade,
     IDbContextFactory<AppDbContext> dbFactory,
     CredentialSecretStore secrets,
-    DevelopmentCompanions companions,
+    IDevelopmentCompanions companions,
     IHostEnvironment environment,
     AuditTrail audit,
     TimeProvider time,

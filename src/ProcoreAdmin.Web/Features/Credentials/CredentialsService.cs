@@ -193,6 +193,7 @@ public sealed class CredentialsService(
 
         if (v is null || result.Errors.Count > 0)
         {
+            await RecordRefusedAsync(actor, "credential.create", null, result, ct);
             return result;
         }
 
@@ -268,7 +269,15 @@ public sealed class CredentialsService(
 
         if (v is null || result.Errors.Count > 0)
         {
+            await RecordRefusedAsync(actor, "credential.update", id, result, ct);
             return result;
+        }
+
+        if (v.Environment != credential.Environment || v.ClientId != credential.ClientId
+            || !string.Equals(v.Login, credential.CustomLoginBaseUrl, StringComparison.Ordinal) || !string.Equals(v.Api, credential.CustomApiBaseUrl, StringComparison.Ordinal))
+        {
+            // Where the secret is sent changes: step-up (a recent sign-in), checked before anything is written.
+            await staff.RequireRecentSignInAsync("change where a credential's secret is sent");
         }
 
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
@@ -363,6 +372,7 @@ public sealed class CredentialsService(
         var value = InputRules.Secret(result.Errors, nameof(CredentialInput.Secret), secret, required: true);
         if (result.Errors.Count > 0)
         {
+            await RecordRefusedAsync(actor, "credential.replace-secret", id, result, ct);
             return result;
         }
 
@@ -421,7 +431,7 @@ public sealed class CredentialsService(
 
     public async Task<FormResult> MarkSuspectedCompromiseAsync(long id, string? reason, CancellationToken ct = default)
     {
-        var actor = await staff.RequireAsync(StaffRoles.Admin, "mark a credential as compromised");
+        var actor = await staff.RequireRecentAsync(StaffRoles.Admin, "mark a credential as compromised");
         var result = new FormResult();
         var text = InputRules.Text(result.Errors, "Reason", "Reason", reason, 500, required: true);
         if (result.Errors.Count > 0)
@@ -471,7 +481,7 @@ public sealed class CredentialsService(
     /// <summary>Deletes the credential, its secret versions and installations. <paramref name="typedLabel"/> must equal its label.</summary>
     public async Task<FormResult> DeleteAsync(long id, string? typedLabel, CancellationToken ct = default)
     {
-        var actor = await staff.RequireAsync(StaffRoles.Admin, "delete credentials");
+        var actor = await staff.RequireRecentAsync(StaffRoles.Admin, "delete credentials");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await db.CredentialSets.SingleOrDefaultAsync(c => c.Id == id, ct);
         if (credential is null)
@@ -625,4 +635,9 @@ public sealed class CredentialsService(
 
         return $"{d.Environment}, client id {d.ClientId}, login {login}, API {api}";
     }
+
+    /// <summary>A refused secret-bearing change is audited with the names of the rejected fields only (never their values).</summary>
+    private Task RecordRefusedAsync(StaffActor actor, string action, long? id, FormResult result, CancellationToken ct) =>
+        audit.RecordAsync(actor, action, CredentialSecretStore.TargetType, id is null ? null : Id(id.Value), AuditOutcomes.Refused,
+            $"Refused by validation: {string.Join(", ", result.Errors.Keys.Order(StringComparer.Ordinal))}", ct);
 }

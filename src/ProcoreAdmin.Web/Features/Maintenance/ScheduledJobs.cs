@@ -17,6 +17,9 @@ public static class MaintenanceJobKinds
 
     /// <summary>Key re-protect (the credential registry's <c>ReprotectSecretsJob</c>).</summary>
     public const string ReprotectSecrets = Credentials.ReprotectSecretsJob.Kind;
+
+    /// <summary>Audit trail integrity check (the Audit feature's <c>VerifyAuditChainJob</c>).</summary>
+    public const string AuditChainVerify = Audit.VerifyAuditChainJob.Kind;
 }
 
 /// <summary>

@@ -216,6 +216,10 @@ public partial class RotationPage
         {
             await action();
         }
+        catch (RecentSignInRequiredException)
+        {
+            Navigation.NavigateToReauthenticate();
+        }
         catch (Exception ex) when (ex is RotationConflictException or RotationStepException or StaffForbiddenException or InvalidOperationException)
         {
             _error = ex.Message;
@@ -241,6 +245,10 @@ public partial class RotationPage
             await action();
             _notes = null;
             _confirmPromote = false;
+        }
+        catch (RecentSignInRequiredException)
+        {
+            Navigation.NavigateToReauthenticate();
         }
         catch (Exception ex) when (ex is RotationStepException or RotationConflictException or StaffForbiddenException or InvalidOperationException or ProcoreAdmin.ProcoreClient.ProcoreApiException)
         {

@@ -71,7 +71,7 @@ public sealed class RotationService(
     /// <remarks>A reason is required: it goes to the owners and the audit trail.</remarks>
     public async Task<long> ReportCompromiseAsync(long credentialId, string? reason)
     {
-        var actor = await Admin("report a suspected compromise");
+        var actor = await staff.RequireRecentAsync(StaffRoles.Admin, "report a suspected compromise");
         if (string.IsNullOrWhiteSpace(Plain(reason, "reason")))
         {
             throw new RotationStepException("Say why you suspect a compromise: the reason goes to the owners and the audit trail.");
@@ -92,7 +92,8 @@ public sealed class RotationService(
 
     public async Task<VerificationResult> VerifyAsync(long runId) => await engine.VerifyPendingAsync(runId, await Admin("run rotation steps"));
 
-    public async Task PromoteAsync(long runId) => await engine.PromoteAsync(runId, await Admin("run rotation steps"));
+    /// <summary>Promotion makes the new secret the one every call uses: it needs a recent sign-in (step-up).</summary>
+    public async Task PromoteAsync(long runId) => await engine.PromoteAsync(runId, await staff.RequireRecentAsync(StaffRoles.Admin, "promote a rotated secret"));
 
     public async Task CompleteAsync(long runId, string? notes) => await engine.CompleteAsync(runId, Plain(notes, "notes"), await Admin("run rotation steps"));
 

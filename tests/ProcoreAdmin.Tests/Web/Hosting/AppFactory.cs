@@ -105,7 +105,8 @@ public sealed class TestSignIn(IOptionsMonitor<AuthenticationSchemeOptions> opti
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var claims = new List<Claim> { new("sub", "test-user"), new("name", "Test User"), new("iss", "https://test-idp") };
+        var claims = new List<Claim> { new("sub", "test-user"), new("name", "Test User"), new("iss", "https://test-idp"),
+            new("auth_time", TimeProvider.System.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         claims.AddRange(roles.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(StaffRoles.ClaimType, r.Trim())));
         var identity = new ClaimsIdentity(claims, SchemeName, "name", StaffRoles.ClaimType);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));

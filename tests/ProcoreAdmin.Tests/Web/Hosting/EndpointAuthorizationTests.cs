@@ -14,7 +14,7 @@ public sealed partial class EndpointAuthorizationTests : IDisposable
     // The only routes a visitor who is not signed in may reach (static assets are checked separately).
     private static readonly HashSet<string> AnonymousRoutes =
     [
-        "/account/signin", "/account/signout", "/account/access-denied", "/account/signed-out",
+        "/account/signin", "/account/signout", "/account/access-denied", "/account/signed-out", "/account/signin-failed",
         "/status/{Code:int}", "/not-found", "/error", "/health", "/health/live", "/health/ready",
     ];
 

@@ -38,7 +38,7 @@ public sealed class MaintenanceTests : IAsyncLifetime
 
         var schedules = await g.InScopeAsync<MaintenanceService, IReadOnlyList<ScheduleView>>(s => s.ListSchedulesAsync());
         Assert.Equal(
-            [MaintenanceJobKinds.CredentialHealthCheck, MaintenanceJobKinds.DeliverNotifications, MaintenanceJobKinds.Housekeeping, MaintenanceJobKinds.ReprotectSecrets, MaintenanceJobKinds.RotationReminderScan, MaintenanceJobKinds.TokenCacheHousekeeping],
+            [MaintenanceJobKinds.AuditChainVerify, MaintenanceJobKinds.CredentialHealthCheck, MaintenanceJobKinds.DeliverNotifications, MaintenanceJobKinds.Housekeeping, MaintenanceJobKinds.ReprotectSecrets, MaintenanceJobKinds.RotationReminderScan, MaintenanceJobKinds.TokenCacheHousekeeping],
             schedules.Select(s => s.Kind).Order());
         Assert.Equal("5 4 * * *", schedules.Single(s => s.Kind == MaintenanceJobKinds.Housekeeping).Cron);
         Assert.All(schedules, s => Assert.True(g.Recurring.Jobs.ContainsKey(ScheduleRegistrar.RecurringJobId(s.Kind))));
