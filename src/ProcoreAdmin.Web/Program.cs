@@ -47,6 +47,7 @@ app.MapHealth();
 app.MapBackgroundJobsDashboard();
 app.MapRotation();
 app.MapAudit();
+app.MapProjects();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
