@@ -12,7 +12,7 @@ namespace ProcoreAdmin.Tests.Web.Features.Projects;
 /// The projects export against the simulator: filters applied, 300-row pages, resumable after an interruption, a
 /// one-time download, and complete under a quota shared with another caller of the same app (time-scaled windows).
 /// </summary>
-public sealed class ProjectExportTests : IAsyncLifetime
+public sealed class ProjectExportTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private ProcoreFeatureHarness _harness = null!;
     private ServiceProvider _services = null!;
@@ -120,14 +120,19 @@ public sealed class ProjectExportTests : IAsyncLifetime
             ],
         });
         using var scope = _services.CreateScope();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         var run = await Exports(scope).StartAsync(FakeCredentialDirectory.Demo, Request(FakeCredentialDirectory.Northwind), null, CancellationToken.None);
 
+        var wall = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         var ids = Ids(await DownloadAsync(run));
         Assert.Equal(10_000, ids.Distinct().Count());
         Assert.Equal(10_000, ids.Length);
         var requests = _harness.ApiRequests();
         var limited = requests.Count(r => r.StatusCode == 429);
+        var load = _harness.Simulator.State.GetBackgroundLoad().Single();
+        output.WriteLine($"requests {requests.Count}, 429 {limited}, faults {requests.Count(r => r.Fault is not null)}, wall {wall.TotalSeconds:0.00} s, " +
+                         $"background sent {load.Sent} refused {load.Refused}");
         Assert.True(limited <= Math.Max(1, requests.Count * 0.02), $"{limited} of {requests.Count} requests got 429");
         Assert.True(_harness.Simulator.State.GetBackgroundLoad().Single().Sent > 0);
     }
