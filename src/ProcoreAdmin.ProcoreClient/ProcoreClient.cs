@@ -6,19 +6,23 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProcoreAdmin.ProcoreClient.Internal;
+using ProcoreAdmin.ProcoreClient.Pipeline;
 
 namespace ProcoreAdmin.ProcoreClient;
 
 /// <summary>
-/// The typed Procore client. One instance (singleton) per application: it owns the token cache and the rate-limit
-/// state. Retries, waits and token refreshes are an explicit loop in <see cref="SendAsync"/>:
+/// The typed Procore client: typed calls, paging and error mapping. One instance (singleton) per application: it owns
+/// the token cache and the rate-limit state. Retries, waits and token refreshes happen in the handler pipeline of its
+/// named <see cref="HttpClient"/> (registered by <c>AddProcoreClient</c>), outermost first:
 /// <list type="bullet">
-/// <item>pacing: when the bucket (credential + company) reported Remaining = 0, wait until its reset;</item>
-/// <item>401 on an API call: drop the token, fetch one new token (single flight) and retry once;</item>
-/// <item>429: wait for X-Rate-Limit-Reset / Retry-After (capped, jittered, bounded count) — idempotent requests only;</item>
-/// <item>502/503/504, timeouts, transport errors: bounded jittered back-off (Retry-After honoured) — idempotent requests only;</item>
-/// <item>everything else fails at once with <see cref="ProcoreApiException"/>. POSTs (revoke) are never retried.</item>
+/// <item>resilience handler (<see cref="ProcoreResilience"/>): 429 waits for X-Rate-Limit-Reset / Retry-After with jitter;
+/// 500/502/503/504, timeouts and transport errors back off — idempotent requests only (GET, the token request), within
+/// the call's time budget (<see cref="ProcoreTimeBudget"/>); POSTs such as revoke are never retried;</item>
+/// <item>pacing handler: while the app's shared quota is known to be used up, wait until it rolls;</item>
+/// <item>auth handler: the bearer token is taken after any pacing wait; a 401 drops it, fetches one new token and retries once;</item>
+/// <item>attempt-timeout handler, then the primary <see cref="SocketsHttpHandler"/>.</item>
 /// </list>
+/// Everything that still fails becomes a <see cref="ProcoreApiException"/>.
 /// </summary>
 public sealed class ProcoreClient : IProcoreClient
 {
@@ -34,6 +38,7 @@ public sealed class ProcoreClient : IProcoreClient
     private readonly ILogger<ProcoreClient> _logger;
     private readonly TokenCache _tokens;
     private readonly RateLimitTracker _rateLimits = new();
+    private readonly Random _random;
 
     public ProcoreClient(IHttpClientFactory httpClientFactory, IOptions<ProcoreClientOptions> options, TimeProvider timeProvider,
         ILogger<ProcoreClient> logger)
@@ -43,6 +48,7 @@ public sealed class ProcoreClient : IProcoreClient
         _time = timeProvider;
         _logger = logger;
         _tokens = new TokenCache(timeProvider);
+        _random = _options.JitterSeed is { } seed ? new Random(seed) : new Random();
     }
 
     // ------------------------------------------------------------------ typed calls
@@ -175,7 +181,8 @@ public sealed class ProcoreClient : IProcoreClient
         };
         using var response = await SendAsync(plan, ct).ConfigureAwait(false);
         var (body, truncated) = await ReadTextAsync(response, _options.MaxRawBodyChars).ConfigureAwait(false);
-        var roundTrip = _time.GetElapsedTime(response.SendStarted);
+        // The token is taken inside the pipeline (after any pacing wait); its time is reported separately.
+        var roundTrip = _time.GetElapsedTime(response.SendStarted) - response.TokenTime;
 
         var http = response.Message;
         var headers = new List<KeyValuePair<string, string>>();
@@ -225,29 +232,6 @@ public sealed class ProcoreClient : IProcoreClient
             token.RefreshAt, token.ExpiresAt - token.AcquiredAt, token.FetchDuration, token.TokenType);
     }
 
-    public async Task<ProcoreAccessToken> GetAccessTokenAsync(ProcoreCredential credential, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        var hosts = ResolveHosts(credential);
-        var fingerprint = TokenCache.FingerprintOf(credential, hosts);
-        var (token, fromCache) = await _tokens.GetAsync(credential, fingerprint, forceRefresh: false,
-            _ => FetchTokenAsync(credential, hosts), ct).ConfigureAwait(false);
-        return new ProcoreAccessToken(token.Value, token.TokenType, token.ExpiresAt, fromCache);
-    }
-
-    public void InvalidateAccessToken(string credentialKey, string accessToken)
-    {
-        ArgumentNullException.ThrowIfNull(credentialKey);
-        ArgumentNullException.ThrowIfNull(accessToken);
-        if (_tokens.Peek(credentialKey) is { } cached
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                Encoding.UTF8.GetBytes(cached.Value), Encoding.UTF8.GetBytes(accessToken)))
-        {
-            _tokens.Invalidate(credentialKey, cached);
-            _logger.TokensForgotten(credentialKey, true);
-        }
-    }
-
     public async Task RevokeAsync(ProcoreCredential credential, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
@@ -291,7 +275,7 @@ public sealed class ProcoreClient : IProcoreClient
         return _rateLimits.Latest(credentialKey);
     }
 
-    private async Task<CachedToken> FetchTokenAsync(ProcoreCredential credential, ProcoreHosts hosts)
+    internal async Task<CachedToken> FetchTokenAsync(ProcoreCredential credential, ProcoreHosts hosts)
     {
         // Runs detached from any one caller (single flight); bounded by the per-attempt timeout and retry counts.
         _logger.TokenRequesting(credential.Key, credential.Environment, hosts.LoginBaseUrl.Host);
@@ -536,236 +520,146 @@ public sealed class ProcoreClient : IProcoreClient
 
     private async Task<ResponseLease> SendAsync(RequestPlan plan, CancellationToken ct)
     {
-        var client = _httpClientFactory.CreateClient(HttpClientName);
-        var key = plan.Credential.Key;
-        var fingerprint = plan.UseToken ? TokenCache.FingerprintOf(plan.Credential, plan.Hosts) : null;
-        var attempts = 0;
-        var transientRetries = 0;
-        var rateLimitRetries = 0;
-        var tokenRetried = false;
-        var tokenTime = TimeSpan.Zero;
-        var tokenFromCache = true;
-
         // Defence in depth: the URL was built from an allow-listed relative path; check again that it is on the right host.
         RequestGuard.EnsureWithin(plan.UseToken ? plan.Hosts.ApiBaseUrl : plan.Hosts.LoginBaseUrl, plan.Url);
+        ct.ThrowIfCancellationRequested();
 
-        while (true)
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var context = new ProcoreRequestContext
         {
-            ct.ThrowIfCancellationRequested();
+            Owner = this,
+            Credential = plan.Credential,
+            Hosts = plan.Hosts,
+            Operation = plan.Operation,
+            CompanyId = plan.CompanyId,
+            UseToken = plan.UseToken,
+            Idempotent = plan.Idempotent,
+            ReturnErrorResponses = plan.ReturnErrorResponses,
+            Progress = plan.Progress,
+            Deadline = _time.GetUtcNow() + (ProcoreTimeBudget.Current ?? _options.InteractiveTimeBudget),
+            CallerToken = ct,
+        };
 
-            CachedToken? token = null;
-            if (plan.UseToken)
-            {
-                var tokenStarted = _time.GetTimestamp();
-                (token, var fromCache) = await _tokens.GetAsync(plan.Credential, fingerprint!, forceRefresh: false,
-                    _ => FetchTokenAsync(plan.Credential, plan.Hosts), ct).ConfigureAwait(false);
-                tokenTime += _time.GetElapsedTime(tokenStarted);
-                tokenFromCache &= fromCache;
-                await PaceAsync(key, plan.CompanyId, plan.Progress, ct).ConfigureAwait(false);
-            }
+        var requestHeaders = new List<KeyValuePair<string, string>>(4);
+        using var request = new HttpRequestMessage(plan.Method, plan.Url);
+        request.Options.Set(ProcoreRequestContext.Key, context);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+        requestHeaders.Add(new("Accept", "application/json"));
+        requestHeaders.Add(new("User-Agent", _options.UserAgent));
+        if (plan.UseToken)
+        {
+            requestHeaders.Add(new("Authorization", "Bearer [redacted]"));
+        }
 
-            attempts++;
-            var requestHeaders = new List<KeyValuePair<string, string>>(4);
-            using var request = new HttpRequestMessage(plan.Method, plan.Url);
-            request.Headers.TryAddWithoutValidation("Accept", "application/json");
-            request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-            requestHeaders.Add(new("Accept", "application/json"));
-            requestHeaders.Add(new("User-Agent", _options.UserAgent));
-            if (token is not null)
-            {
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value);
-                requestHeaders.Add(new("Authorization", "Bearer [redacted]"));
-            }
+        if (plan.SendCompanyHeader)
+        {
+            var companyId = Id(plan.CompanyId);
+            request.Headers.TryAddWithoutValidation(CompanyHeader, companyId);
+            requestHeaders.Add(new(CompanyHeader, companyId));
+        }
 
-            if (plan.SendCompanyHeader)
-            {
-                var companyId = Id(plan.CompanyId);
-                request.Headers.TryAddWithoutValidation(CompanyHeader, companyId);
-                requestHeaders.Add(new(CompanyHeader, companyId));
-            }
+        if (plan.Content is not null)
+        {
+            request.Content = plan.Content();
+        }
 
-            if (plan.Content is not null)
+        var sendStarted = _time.GetTimestamp();
+        HttpResponseMessage message;
+        try
+        {
+            message = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            context.AttemptTimeout?.Dispose();
+            ct.ThrowIfCancellationRequested(); // surface the caller's own token
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException)
+        {
+            context.AttemptTimeout?.Dispose();
+            var kind = ex is OperationCanceledException or TimeoutException ? ProcoreErrorKind.Timeout : ProcoreErrorKind.Unreachable;
+            var cause = ex is ProcoreAttemptTimeoutException { InnerException: { } inner } ? inner : ex;
+            _logger.RequestFailed(plan.Operation, kind, null, null);
+            throw new ProcoreApiException(kind, kind == ProcoreErrorKind.Timeout
+                ? $"Procore did not answer {plan.Operation} within {_options.RequestTimeout.TotalSeconds:0.#} s."
+                : $"Procore could not be reached for {plan.Operation} ({plan.Url.Host}): {Describe(cause)}", cause)
             {
-                request.Content = plan.Content();
-            }
-
-            var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-            var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            var sendStarted = _time.GetTimestamp();
-            HttpResponseMessage message;
-            try
-            {
-                message = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                linked.Dispose();
-                timeout.Dispose();
-                ct.ThrowIfCancellationRequested(); // surface the caller's own token
-                throw;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-            {
-                linked.Dispose();
-                timeout.Dispose();
-                var kind = ex is OperationCanceledException ? ProcoreErrorKind.Timeout : ProcoreErrorKind.Unreachable;
-                if (plan.Idempotent && transientRetries < _options.MaxTransientRetries)
-                {
-                    transientRetries++;
-                    var delay = Backoff(transientRetries);
-                    _logger.TransientRetry(plan.Operation, kind.ToString(), transientRetries, (long)delay.TotalMilliseconds);
-                    ProcoreTelemetry.RecordRetry(plan.Operation, kind.ToString(), transientRetries);
-                    await WaitAsync(ProcoreProgressKind.WaitingToRetry, delay, null, transientRetries, plan.Progress, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                _logger.RequestFailed(plan.Operation, kind, null, null);
-                throw new ProcoreApiException(kind, kind == ProcoreErrorKind.Timeout
-                    ? $"Procore did not answer {plan.Operation} within {_options.RequestTimeout.TotalSeconds:0.#} s."
-                    : $"Procore could not be reached for {plan.Operation} ({plan.Url.Host}): {Describe(ex)}", ex)
-                {
-                    Operation = plan.Operation,
-                    RateLimit = plan.UseToken ? _rateLimits.Latest(key) : null,
-                };
-            }
-
-            var now = _time.GetUtcNow();
-            var snapshot = RateLimitTracker.Parse(message.Headers, now, plan.SendCompanyHeader ? plan.CompanyId : null);
-            if (snapshot is not null && plan.UseToken)
-            {
-                _rateLimits.Record(key, plan.CompanyId, snapshot);
-            }
-
-            var lease = new ResponseLease(message, timeout, linked, ct, plan.Url, requestHeaders, sendStarted)
-            {
-                RateLimit = snapshot,
-                RequestId = RequestIdOf(message),
-                Attempts = attempts,
-                TokenTime = tokenTime,
-                TokenFromCache = tokenFromCache,
                 Operation = plan.Operation,
+                RateLimit = plan.UseToken ? _rateLimits.Latest(plan.Credential.Key) : null,
             };
+        }
 
-            var status = (int)message.StatusCode;
-            if (message.IsSuccessStatusCode)
-            {
-                return lease;
-            }
+        var now = _time.GetUtcNow();
+        var snapshot = RateLimitTracker.Parse(message.Headers, now, plan.SendCompanyHeader ? plan.CompanyId : null);
+        var lease = new ResponseLease(message, context.AttemptTimeout, ct, plan.Url, requestHeaders, sendStarted)
+        {
+            RateLimit = snapshot,
+            RequestId = RequestIdOf(message),
+            Attempts = context.Attempts,
+            TokenTime = context.TokenTime,
+            TokenFromCache = context.TokenFromCache,
+            Operation = plan.Operation,
+        };
 
-            if (status == 401 && token is not null && !tokenRetried)
-            {
-                tokenRetried = true;
-                lease.Dispose();
-                _tokens.Invalidate(key, token);
-                _logger.TokenRejectedRetrying(key, plan.Operation);
-                continue;
-            }
+        if (message.IsSuccessStatusCode || plan.ReturnErrorResponses)
+        {
+            return lease;
+        }
 
-            if (plan.ReturnErrorResponses)
-            {
-                return lease;
-            }
-
-            using (lease)
-            {
-                var retryAfter = RateLimitTracker.ParseRetryAfter(message.Headers, now);
-                if (status == 429)
-                {
-                    ProcoreTelemetry.RecordRateLimited(key, plan.Operation);
-                }
-
-                TimeSpan? wait = null;
-                ProcoreProgressKind waitKind = ProcoreProgressKind.WaitingToRetry;
-                if (status == 429 && plan.Idempotent && rateLimitRetries < _options.MaxRateLimitRetries)
-                {
-                    rateLimitRetries++;
-                    var untilReset = snapshot?.ResetAt is { } reset && reset > now ? reset - now : TimeSpan.Zero;
-                    var stated = retryAfter is { } ra && ra > untilReset ? ra : untilReset;
-                    wait = stated > TimeSpan.Zero ? stated : Backoff(rateLimitRetries);
-                    waitKind = ProcoreProgressKind.WaitingForRateLimit;
-                }
-                else if (status is 502 or 503 or 504 && plan.Idempotent && transientRetries < _options.MaxTransientRetries)
-                {
-                    transientRetries++;
-                    wait = retryAfter ?? Backoff(transientRetries);
-                    waitKind = retryAfter is not null && status == 503
-                        ? ProcoreProgressKind.WaitingForRateLimit
-                        : ProcoreProgressKind.WaitingToRetry;
-                }
-
-                if (wait is { } w && w <= _options.MaxRateLimitWait)
-                {
-                    if (plan.UseToken && waitKind == ProcoreProgressKind.WaitingForRateLimit)
-                    {
-                        // Everyone in the bucket holds off until then, not just this caller.
-                        _rateLimits.Block(key, plan.CompanyId, now + w);
-                    }
-
-                    var total = waitKind == ProcoreProgressKind.WaitingForRateLimit ? w + Jitter() : w;
-                    var attempt = waitKind == ProcoreProgressKind.WaitingForRateLimit && status == 429 ? rateLimitRetries : transientRetries;
-                    if (status == 429 || waitKind == ProcoreProgressKind.WaitingForRateLimit)
-                    {
-                        _logger.RateLimitedWaiting(status, plan.Operation, key, plan.CompanyId, (long)total.TotalMilliseconds, attempt);
-                    }
-                    else
-                    {
-                        _logger.TransientRetry(plan.Operation, status.ToString(CultureInfo.InvariantCulture), attempt, (long)total.TotalMilliseconds);
-                    }
-
-                    ProcoreTelemetry.RecordRetry(plan.Operation, status.ToString(CultureInfo.InvariantCulture), attempt);
-                    await WaitAsync(waitKind, total, status, attempt, plan.Progress, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (wait is { } tooLong)
-                {
-                    _logger.RateLimitWaitTooLong(key, plan.CompanyId, (long)tooLong.TotalMilliseconds, (long)_options.MaxRateLimitWait.TotalMilliseconds);
-                }
-
-                throw await CreateHttpExceptionAsync(lease, plan, wait ?? retryAfter, attempts).ConfigureAwait(false);
-            }
+        using (lease)
+        {
+            var retryAfter = context.RefusedWait ?? RateLimitTracker.ParseRetryAfter(message.Headers, now)
+                             ?? (snapshot?.ResetAt is { } reset && reset > now && (int)message.StatusCode == 429 ? reset - now : null);
+            throw await CreateHttpExceptionAsync(lease, plan, retryAfter, context.Attempts).ConfigureAwait(false);
         }
     }
 
-    private async Task PaceAsync(string credentialKey, long companyId, IProgress<ProcoreProgress>? progress, CancellationToken ct)
+    /// <summary>The pacing handler's wait: while the app's quota is known to be used up, wait (within the budget).</summary>
+    internal async Task PaceAsync(ProcoreRequestContext context, CancellationToken ct)
     {
         if (!_options.PaceOnRemainingZero)
         {
             return;
         }
 
+        var credentialKey = context.Credential.Key;
+
         // Each round waits a positive time, so this cannot spin; the count bound is belt and braces.
         for (var round = 1; round <= 100; round++)
         {
-            var wait = _rateLimits.TryReserve(credentialKey, companyId, _time.GetUtcNow());
+            var now = _time.GetUtcNow();
+            var wait = _rateLimits.TryReserve(credentialKey, now, _options.RateLimitReserve);
             if (wait is not { } w || w <= TimeSpan.Zero)
             {
                 return;
             }
 
-            if (w > _options.MaxRateLimitWait)
+            if (w > _options.MaxRateLimitWait || now + w > context.Deadline)
             {
-                _logger.RateLimitWaitTooLong(credentialKey, companyId, (long)w.TotalMilliseconds, (long)_options.MaxRateLimitWait.TotalMilliseconds);
+                var cap = w > _options.MaxRateLimitWait ? _options.MaxRateLimitWait : context.Deadline - now;
+                _logger.RateLimitWaitTooLong(credentialKey, context.CompanyId, (long)w.TotalMilliseconds, (long)Math.Max(0, cap.TotalMilliseconds));
                 throw new ProcoreApiException(ProcoreErrorKind.RateLimited,
-                    $"Procore's rate limit for this credential and company is used up; it resets in {Seconds(w)} s, " +
-                    $"longer than the {Seconds(_options.MaxRateLimitWait)} s this client waits.")
+                    $"Procore's rate limit for this app is used up; it resets in {Seconds(w)} s, " +
+                    $"longer than the {Seconds(cap)} s this call may still wait.")
                 {
                     RetryAfter = w,
                     RateLimit = _rateLimits.Latest(credentialKey),
                     StatusCode = 429,
+                    Operation = context.Operation,
                 };
             }
 
             var total = w + Jitter();
-            _logger.Pacing(credentialKey, companyId, (long)total.TotalMilliseconds);
+            _logger.Pacing(credentialKey, context.CompanyId, (long)total.TotalMilliseconds);
             ProcoreTelemetry.RecordPacingWait(credentialKey, total);
-            await WaitAsync(ProcoreProgressKind.WaitingForRateLimit, total, null, round, progress, ct).ConfigureAwait(false);
+            ReportWait(context.Progress, ProcoreProgressKind.WaitingForRateLimit, total, null, round);
+            await Task.Delay(total, _time, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task WaitAsync(ProcoreProgressKind kind, TimeSpan wait, int? status, int attempt,
-        IProgress<ProcoreProgress>? progress, CancellationToken ct)
-    {
+    internal void ReportWait(IProgress<ProcoreProgress>? progress, ProcoreProgressKind kind, TimeSpan wait, int? status, int attempt) =>
         progress?.Report(new ProcoreProgress(kind, kind == ProcoreProgressKind.WaitingForRateLimit
             ? $"Waiting for rate limit, {Seconds(wait)} s"
             : $"Procore is unavailable; retrying in {Seconds(wait)} s")
@@ -775,27 +669,44 @@ public sealed class ProcoreClient : IProcoreClient
             StatusCode = status,
             Attempt = attempt,
         });
-        await Task.Delay(wait, _time, ct).ConfigureAwait(false);
-    }
 
-    private TimeSpan Backoff(int attempt)
+    internal TimeSpan Backoff(int attempt)
     {
         // Exponential with "equal jitter": half fixed, half random, capped.
         var exp = Math.Min(_options.MaxBackoff.Ticks, _options.BaseBackoff.Ticks * (1L << Math.Clamp(attempt - 1, 0, 20)));
-        return TimeSpan.FromTicks(exp / 2 + (long)(Random.Shared.NextDouble() * (exp / 2)));
+        return TimeSpan.FromTicks(exp / 2 + (long)(NextRandom() * (exp / 2)));
     }
 
-    private TimeSpan Jitter() => _options.MaxJitter <= TimeSpan.Zero
+    internal TimeSpan Jitter() => _options.MaxJitter <= TimeSpan.Zero
         ? TimeSpan.Zero
-        : TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * _options.MaxJitter.Ticks));
+        : TimeSpan.FromTicks((long)(NextRandom() * _options.MaxJitter.Ticks));
+
+    private double NextRandom()
+    {
+        lock (_random)
+        {
+            return _random.NextDouble();
+        }
+    }
+
+    // ---- what the pipeline's handlers use
+
+    internal TimeProvider Time => _time;
+
+    internal ProcoreClientOptions Options => _options;
+
+    internal ILogger Logger => _logger;
+
+    internal TokenCache Tokens => _tokens;
+
+    internal RateLimitTracker RateLimits => _rateLimits;
 
     // ------------------------------------------------------------------ responses
 
     /// <summary>A response plus the cancellation sources that bound reading its body.</summary>
     private sealed class ResponseLease(
         HttpResponseMessage message,
-        CancellationTokenSource timeout,
-        CancellationTokenSource linked,
+        CancellationTokenSource? attemptTimeout,
         CancellationToken callerToken,
         Uri url,
         IReadOnlyList<KeyValuePair<string, string>> requestHeaders,
@@ -803,7 +714,12 @@ public sealed class ProcoreClient : IProcoreClient
     {
         public HttpResponseMessage Message { get; } = message;
 
-        public CancellationToken Token => linked.Token;
+        private readonly CancellationTokenSource _linked = attemptTimeout is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(callerToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(callerToken, attemptTimeout.Token);
+
+        /// <summary>The caller's token and the attempt's timeout: bounds reading the body.</summary>
+        public CancellationToken Token => _linked.Token;
 
         public CancellationToken CallerToken { get; } = callerToken;
 
@@ -828,8 +744,8 @@ public sealed class ProcoreClient : IProcoreClient
         public void Dispose()
         {
             Message.Dispose();
-            linked.Dispose();
-            timeout.Dispose();
+            _linked.Dispose();
+            attemptTimeout?.Dispose();
         }
     }
 

@@ -24,8 +24,24 @@ public sealed class ProcoreClientOptions
     /// waits fail at once with <see cref="ProcoreErrorKind.RateLimited"/> and <see cref="ProcoreApiException.RetryAfter"/>.</summary>
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(90);
 
-    /// <summary>How many 429 responses one call may wait out before it fails.</summary>
-    public int MaxRateLimitRetries { get; set; } = 3;
+    /// <summary>
+    /// How long one interactive call may spend waiting in total (pacing, 429 resets, back-off) before it fails with
+    /// <see cref="ProcoreErrorKind.RateLimited"/>. Long jobs use <see cref="ExportTimeBudget"/> through
+    /// <see cref="ProcoreTimeBudget.Begin"/>.
+    /// </summary>
+    public TimeSpan InteractiveTimeBudget { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Waiting budget of one call inside an export or another long job (the quota is shared with other callers).</summary>
+    public TimeSpan ExportTimeBudget { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Safety bound on 429s one call may wait out; the time budget is what normally ends the waiting.</summary>
+    public int MaxRateLimitRetries { get; set; } = 50;
+
+    /// <summary>Requests of a spike window left unspent (others of the app share it); the client waits for the window to roll instead.</summary>
+    public int RateLimitReserve { get; set; } = 1;
+
+    /// <summary>Seed of the jitter and back-off randomness (tests, benchmarks); null = unpredictable.</summary>
+    public int? JitterSeed { get; set; }
 
     /// <summary>How many retries a GET (or the token request) gets after 502/503/504, a timeout or a transport error.</summary>
     public int MaxTransientRetries { get; set; } = 3;
@@ -86,9 +102,19 @@ public sealed class ProcoreClientOptionsValidator : IValidateOptions<ProcoreClie
             failures.Add("MaxRateLimitWait must not be negative.");
         }
 
-        if (options.MaxRateLimitRetries is < 0 or > 20)
+        if (options.MaxRateLimitRetries is < 0 or > 1000)
         {
-            failures.Add("MaxRateLimitRetries must be between 0 and 20.");
+            failures.Add("MaxRateLimitRetries must be between 0 and 1000.");
+        }
+
+        if (options.InteractiveTimeBudget < TimeSpan.Zero || options.ExportTimeBudget < TimeSpan.Zero)
+        {
+            failures.Add("InteractiveTimeBudget and ExportTimeBudget must not be negative.");
+        }
+
+        if (options.RateLimitReserve is < 0 or > 100)
+        {
+            failures.Add("RateLimitReserve must be between 0 and 100.");
         }
 
         if (options.MaxTransientRetries is < 0 or > 10)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ProcoreAdmin.ProcoreClient.Pipeline;
 
 namespace ProcoreAdmin.ProcoreClient;
 
@@ -25,7 +26,7 @@ public static class ProcoreClientServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcoreClientOptions>, ProcoreClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddHttpClient(ProcoreClient.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
+        var builder = services.AddHttpClient(ProcoreClient.HttpClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(static sp =>
                 CreatePrimaryHandler(sp.GetRequiredService<IOptions<ProcoreClientOptions>>().Value))
             // One handler for the application's lifetime; PooledConnectionLifetime takes care of DNS changes.
@@ -34,6 +35,13 @@ public static class ProcoreClientServiceCollectionExtensions
             // but still puts the raw "Authorization: Bearer …" value into the log's structured state, which structured
             // sinks write out (found by SecretHygieneTests). The client logs its own events with [LoggerMessage].
             .RemoveAllLoggers();
+
+        // The pipeline, outermost first: retries (429/5xx/timeouts, within the call's time budget) → pacing on the
+        // app's shared quota → bearer token (taken after any pacing wait; one refresh on 401) → per-attempt timeout.
+        builder.AddResilienceHandler(ProcoreResilience.PipelineName, ProcoreResilience.Configure);
+        builder.AddHttpMessageHandler(static () => new ProcorePacingHandler())
+            .AddHttpMessageHandler(static () => new ProcoreAuthHandler())
+            .AddHttpMessageHandler(static () => new ProcoreAttemptTimeoutHandler());
 
         services.TryAddSingleton<ProcoreClient>();
         services.TryAddSingleton<IProcoreClient>(static sp => sp.GetRequiredService<ProcoreClient>());

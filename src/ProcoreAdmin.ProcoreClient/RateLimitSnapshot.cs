@@ -14,6 +14,14 @@ public sealed record RateLimitSnapshot(long? Limit, long? Remaining, DateTimeOff
     /// <summary>How long until the reported window resets, seen from <see cref="ObservedAt"/>.</summary>
     public TimeSpan? ResetsIn => ResetAt is { } reset ? reset - ObservedAt : null;
 
-    /// <summary>True when the reported window resets within ten seconds (the spike window), false for the hourly window.</summary>
-    public bool? IsSpikeWindow => ResetsIn is { } r ? r <= TimeSpan.FromSeconds(10) : null;
+    /// <summary>
+    /// True when the headers describe the 10-second spike window, false for the hourly window. Procore: compare Reset
+    /// with the response's Date; 10 s or less away is the spike window. Both are whole seconds (Reset rounded up, Date
+    /// down), so a spike window that rolls (its reset is when the oldest request ages out, not a second boundary) can
+    /// read up to 11 s away; an hourly window that is closer to being hit than the spike window is normally minutes
+    /// away, and when it is about to roll its limit is the larger one.
+    /// </summary>
+    public bool? IsSpikeWindow => ResetsIn is { } r ? r <= SpikeWindowRead : null;
+
+    private static readonly TimeSpan SpikeWindowRead = TimeSpan.FromSeconds(11);
 }

@@ -25,6 +25,11 @@ public sealed class SimulatorSeed
 
     public PagingSeed Paging { get; set; } = new();
 
+    /// <summary>"Other callers" of apps that spend quota from the same rate-limit bucket from the start.</summary>
+    public List<BackgroundLoadSeed> BackgroundLoad { get; set; } = [];
+
+    public MonthlySandboxSeed MonthlySandbox { get; set; } = new();
+
     public List<CompanySeed> Companies { get; set; } = [];
 
     public List<AppSeed> Apps { get; set; } = [];
@@ -92,6 +97,8 @@ public sealed class SimulatorSeed
         RateLimits ??= new RateLimitSeed();
         CompanyHeader ??= new CompanyHeaderSeed();
         Paging ??= new PagingSeed();
+        BackgroundLoad ??= [];
+        MonthlySandbox ??= new MonthlySandboxSeed();
         Companies ??= [];
         Apps ??= [];
         errors.AddRange(RateLimits.Validate());
@@ -164,6 +171,19 @@ public sealed class SimulatorSeed
             }
         }
 
+        foreach (var load in BackgroundLoad)
+        {
+            if (load.Validate(Apps.Select(a => a.ClientId)) is { } loadError)
+            {
+                errors.Add(loadError);
+            }
+        }
+
+        if (MonthlySandbox.SecretSyncDelaySeconds < -1)
+        {
+            errors.Add("monthly_sandbox.secret_sync_delay_seconds must be >= 0, or -1 (only on an explicit refresh)");
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("The simulator seed is invalid: " + string.Join("; ", errors) + ".");
@@ -218,6 +238,12 @@ public sealed class RateLimitSeed
     /// <summary>Send <c>Retry-After</c> (seconds to the reset) with a 429.</summary>
     public bool RetryAfter { get; set; } = true;
 
+    /// <summary>Who shares a bucket: the whole app (default, as Procore's current docs say), app + company, or one token (+ company).</summary>
+    public RateLimitScope Scope { get; set; } = RateLimitScope.App;
+
+    /// <summary>Rolling windows (default: quota returns as old requests age out) or fixed, epoch-aligned windows.</summary>
+    public RateLimitWindows Windows { get; set; } = RateLimitWindows.Rolling;
+
     public RateLimitSeed Clone() => (RateLimitSeed)MemberwiseClone();
 
     internal IEnumerable<string> Validate()
@@ -227,6 +253,69 @@ public sealed class RateLimitSeed
             yield return "rate_limits: hourly, spike and both window lengths must be > 0";
         }
     }
+}
+
+/// <summary>Who shares one rate-limit bucket.</summary>
+public enum RateLimitScope
+{
+    /// <summary>Every caller of the app (client id) in one environment.</summary>
+    App,
+
+    /// <summary>Per app and company (<c>Procore-Company-Id</c>, else <c>company_id</c>).</summary>
+    AppCompany,
+
+    /// <summary>Per access token and company (the pre-2025 documentation).</summary>
+    Token,
+}
+
+public enum RateLimitWindows
+{
+    /// <summary>The last window length is counted; Remaining grows again as old requests age out.</summary>
+    Rolling,
+
+    /// <summary>Windows aligned to multiples of their length since the Unix epoch; everything comes back at once.</summary>
+    Fixed,
+}
+
+/// <summary>
+/// Another caller of an app (for example the live integration behind a DMSA app) that spends
+/// <see cref="RequestsPerSecond"/> from the app's bucket, evenly spaced. It respects 429s (refused requests do not count).
+/// </summary>
+public sealed class BackgroundLoadSeed
+{
+    public string ClientId { get; set; } = "";
+
+    /// <summary>Environment of the bucket (the monthly sandbox has buckets of its own).</summary>
+    public SimulatorEnvironment Environment { get; set; } = SimulatorEnvironment.Production;
+
+    /// <summary>Company the other caller sends in <c>Procore-Company-Id</c> (matters for the app + company scope).</summary>
+    public long? CompanyId { get; set; }
+
+    /// <summary>0 stops the load.</summary>
+    public double RequestsPerSecond { get; set; }
+
+    internal string? Validate(IEnumerable<string> clientIds)
+    {
+        if (string.IsNullOrWhiteSpace(ClientId) || !clientIds.Contains(ClientId, StringComparer.Ordinal))
+        {
+            return $"background_load: client_id '{ClientId}' is not a registered app";
+        }
+
+        return RequestsPerSecond is < 0 or > 10_000 || double.IsNaN(RequestsPerSecond)
+            ? "background_load: requests_per_second must be between 0 and 10,000"
+            : null;
+    }
+}
+
+/// <summary>How the monthly sandbox follows the production app credentials it accepts.</summary>
+public sealed class MonthlySandboxSeed
+{
+    /// <summary>
+    /// After a production secret reset, how long the monthly sandbox keeps accepting the previous secret (and its
+    /// tokens) before it switches to the new one. 0 = at once; -1 = only at the next explicit refresh
+    /// (<c>POST /_simulator/monthly_sandbox/refresh</c>), like Procore's monthly refresh.
+    /// </summary>
+    public int SecretSyncDelaySeconds { get; set; }
 }
 
 public sealed class CompanyHeaderSeed

@@ -14,7 +14,12 @@ public sealed class SimulatorSettings
     public RateLimitSeed? RateLimits { get; set; }
 
     public CompanyHeaderSeed? CompanyHeader { get; set; }
+
+    public MonthlySandboxSeed? MonthlySandbox { get; set; }
 }
+
+/// <summary>One background load and what it spent so far (<c>GET /_simulator/load</c>).</summary>
+public sealed record BackgroundLoadStatus(string ClientId, SimulatorEnvironment Environment, long? CompanyId, double RequestsPerSecond, long Sent, long Refused);
 
 /// <summary>
 /// The simulator's live state and its control features (the same ones served under <c>/_simulator/</c>).
@@ -41,6 +46,15 @@ public sealed class SimulatorState
         _settings = RuntimeSettings.From(_seed);
         _apps = BuildApps(_seed);
         FaultInjector = new FaultInjector(_seed.RandomSeed);
+        StartSeededLoad();
+    }
+
+    private void StartSeededLoad()
+    {
+        foreach (var load in _seed.BackgroundLoad)
+        {
+            SetBackgroundLoad(load);
+        }
     }
 
     public TimeProvider TimeProvider { get; }
@@ -69,7 +83,15 @@ public sealed class SimulatorState
     public IReadOnlyList<string> ClientIds => [.. _apps.Keys.Order(StringComparer.Ordinal)];
 
     internal AppRuntime? FindApp(string clientId, SimulatorEnvironment environment) =>
-        _apps.TryGetValue(clientId, out var app) && app.Environment == environment ? app : null;
+        _apps.TryGetValue(clientId, out var app) && app.ServesIn(environment) ? app : null;
+
+    /// <summary>The secret version of <paramref name="app"/> that <paramref name="environment"/> accepts now.</summary>
+    internal int SecretVersionIn(AppRuntime app, SimulatorEnvironment environment) =>
+        app.VersionIn(environment, TimeProvider.GetUtcNow(), _settings.MonthlySandbox.SecretSyncDelaySeconds);
+
+    /// <summary>Checks a secret against what <paramref name="environment"/> accepts now.</summary>
+    internal bool SecretMatches(AppRuntime app, string? secret, SimulatorEnvironment environment, out int version) =>
+        app.SecretMatches(secret, environment, TimeProvider.GetUtcNow(), _settings.MonthlySandbox.SecretSyncDelaySeconds, out version);
 
     internal IEnumerable<AppRuntime> Apps => _apps.Values.OrderBy(a => a.ClientId, StringComparer.Ordinal);
 
@@ -86,9 +108,45 @@ public sealed class SimulatorState
             throw new KeyNotFoundException($"No simulated app has client_id '{clientId}'.");
         }
 
-        var secret = app.RotateSecret();
+        var secret = app.RotateSecret(TimeProvider.GetUtcNow());
         Tokens.RevokeAllOf(app.ClientId, app.Environment);
         return secret;
+    }
+
+    /// <summary>
+    /// The monthly sandbox's refresh (Procore: first working day of the month): it now accepts the current production
+    /// secrets; tokens it minted with an older secret stop working.
+    /// </summary>
+    public void RefreshMonthlySandbox()
+    {
+        foreach (var app in _apps.Values)
+        {
+            app.RefreshMonthly();
+        }
+    }
+
+    /// <summary>
+    /// Makes "another caller" of <see cref="BackgroundLoadSeed.ClientId"/> spend <see cref="BackgroundLoadSeed.RequestsPerSecond"/>
+    /// from the same rate-limit bucket from now on (0 stops it).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown client id or rate out of range.</exception>
+    public void SetBackgroundLoad(BackgroundLoadSeed load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (load.Validate(_apps.Keys) is { } error)
+        {
+            throw new ArgumentException(error);
+        }
+
+        RateLimiter.SetLoad(new RateLimiting.BackgroundLoad(load.ClientId, load.Environment, load.CompanyId, load.RequestsPerSecond,
+            TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>The active background loads with how many requests each spent (and had refused) so far.</summary>
+    public IReadOnlyList<BackgroundLoadStatus> GetBackgroundLoad()
+    {
+        RateLimiter.CatchUp(_settings.RateLimits, TimeProvider.GetUtcNow());
+        return [.. RateLimiter.Loads.Select(l => new BackgroundLoadStatus(l.ClientId, l.Environment, l.CompanyId, l.RequestsPerSecond, l.Sent, l.Refused))];
     }
 
     /// <summary>Replaces the injected faults.</summary>
@@ -117,6 +175,7 @@ public sealed class SimulatorState
             TokenLifetimeSeconds = s.TokenLifetimeSeconds,
             RateLimits = s.RateLimits.Clone(),
             CompanyHeader = s.CompanyHeader.Clone(),
+            MonthlySandbox = new MonthlySandboxSeed { SecretSyncDelaySeconds = s.MonthlySandbox.SecretSyncDelaySeconds },
         };
     }
 
@@ -129,6 +188,11 @@ public sealed class SimulatorState
         var lifetime = settings.TokenLifetimeSeconds ?? current.TokenLifetimeSeconds;
         var limits = settings.RateLimits?.Clone() ?? current.RateLimits;
         var header = settings.CompanyHeader?.Clone() ?? current.CompanyHeader;
+        var monthly = settings.MonthlySandbox is { } m ? new MonthlySandboxSeed { SecretSyncDelaySeconds = m.SecretSyncDelaySeconds } : current.MonthlySandbox;
+        if (monthly.SecretSyncDelaySeconds < -1)
+        {
+            throw new ArgumentException("monthly_sandbox.secret_sync_delay_seconds must be >= 0, or -1.");
+        }
         if (lifetime <= 0)
         {
             throw new ArgumentException("token_lifetime_seconds must be > 0.");
@@ -144,7 +208,7 @@ public sealed class SimulatorState
             throw new ArgumentException("company_header.missing_status must be a 4xx status.");
         }
 
-        _settings = current with { TokenLifetimeSeconds = lifetime, RateLimits = limits, CompanyHeader = header };
+        _settings = current with { TokenLifetimeSeconds = lifetime, RateLimits = limits, CompanyHeader = header, MonthlySandbox = monthly };
     }
 
     /// <summary>
@@ -157,6 +221,7 @@ public sealed class SimulatorState
         _settings = RuntimeSettings.From(_seed);
         Tokens.Clear();
         RateLimiter.Clear();
+        StartSeededLoad();
         FaultInjector.Clear();
         Log.Clear();
         Counters.Reset();
@@ -166,9 +231,11 @@ public sealed class SimulatorState
         seed.Apps.Select((a, i) => new AppRuntime(a, i)).ToDictionary(a => a.ClientId, StringComparer.Ordinal);
 }
 
-internal sealed record RuntimeSettings(int TokenLifetimeSeconds, RateLimitSeed RateLimits, CompanyHeaderSeed CompanyHeader, PagingSeed Paging)
+internal sealed record RuntimeSettings(int TokenLifetimeSeconds, RateLimitSeed RateLimits, CompanyHeaderSeed CompanyHeader, PagingSeed Paging,
+    MonthlySandboxSeed MonthlySandbox)
 {
     public static RuntimeSettings From(SimulatorSeed seed) =>
         new(seed.TokenLifetimeSeconds, seed.RateLimits.Clone(), seed.CompanyHeader.Clone(),
-            new PagingSeed { DefaultPerPage = seed.Paging.DefaultPerPage, MaxPerPage = seed.Paging.MaxPerPage, ProjectsV11MaxPerPage = seed.Paging.ProjectsV11MaxPerPage });
+            new PagingSeed { DefaultPerPage = seed.Paging.DefaultPerPage, MaxPerPage = seed.Paging.MaxPerPage, ProjectsV11MaxPerPage = seed.Paging.ProjectsV11MaxPerPage },
+            new MonthlySandboxSeed { SecretSyncDelaySeconds = seed.MonthlySandbox.SecretSyncDelaySeconds });
 }

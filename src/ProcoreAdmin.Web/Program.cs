@@ -56,6 +56,7 @@ app.MapBackgroundJobsDashboard();
 app.MapRotation();
 app.MapAudit();
 app.MapTokenBroker();
+app.MapProjects();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

@@ -5,23 +5,27 @@ using System.Net.Http.Headers;
 namespace ProcoreAdmin.ProcoreClient.Internal;
 
 /// <summary>
-/// Remembers the rate-limit state per credential + company bucket so that callers pause when the window is used up
-/// instead of earning a 429, and keeps the latest snapshot per credential for the UI.
+/// Remembers the rate-limit state per credential (the app's quota, which every caller of the same client id shares,
+/// whatever company it calls for) so that callers pause when the window is used up instead of earning a 429, and keeps
+/// the latest snapshot per credential for the UI.
 /// </summary>
 internal sealed class RateLimitTracker
 {
     private static readonly TimeSpan ClockAgreement = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SpikeWindow = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<(string CredentialKey, long CompanyId), Bucket> _buckets = new();
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateLimitSnapshot> _latest = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Reserves one request in the bucket, or returns how long to wait when the last known state says the window is
-    /// exhausted (or a 429 blocked it). Requests in flight count against the last reported Remaining.
+    /// Reserves one request, or returns how long to wait when the last known state says the window is used up (or a
+    /// 429 blocked it). Requests in flight count against the last reported Remaining. In a short (spike) window the
+    /// last <paramref name="reserve"/> requests are left alone: other callers of the app spend from the same window,
+    /// and waiting for it to roll is cheaper than a 429.
     /// </summary>
-    public TimeSpan? TryReserve(string credentialKey, long companyId, DateTimeOffset now)
+    public TimeSpan? TryReserve(string credentialKey, DateTimeOffset now, int reserve = 0)
     {
-        var bucket = _buckets.GetOrAdd((credentialKey, companyId), static _ => new Bucket());
+        var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
         lock (bucket)
         {
             if (bucket.BlockedUntil is { } blocked && blocked > now)
@@ -31,7 +35,7 @@ internal sealed class RateLimitTracker
 
             if (bucket.ResetAt is not { } reset || reset <= now)
             {
-                // Window unknown or already reset: the next response tells us the new state.
+                // Window unknown or already rolled: the next response tells us the new state.
                 bucket.Remaining = null;
                 bucket.ResetAt = null;
                 return null;
@@ -39,7 +43,8 @@ internal sealed class RateLimitTracker
 
             if (bucket.Remaining is { } remaining)
             {
-                if (remaining <= 0)
+                var keep = bucket.Short ? reserve : 0;
+                if (remaining <= keep)
                 {
                     return reset - now;
                 }
@@ -51,7 +56,7 @@ internal sealed class RateLimitTracker
         }
     }
 
-    public void Record(string credentialKey, long companyId, RateLimitSnapshot snapshot)
+    public void Record(string credentialKey, RateLimitSnapshot snapshot)
     {
         _latest[credentialKey] = snapshot;
         if (snapshot.Remaining is { } remaining)
@@ -63,18 +68,19 @@ internal sealed class RateLimitTracker
             return;
         }
 
-        var bucket = _buckets.GetOrAdd((credentialKey, companyId), static _ => new Bucket());
+        var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
         lock (bucket)
         {
             bucket.Remaining = snapshot.Remaining;
             bucket.ResetAt = snapshot.ResetAt;
+            bucket.Short = snapshot.ResetAt - snapshot.ObservedAt <= SpikeWindow;
         }
     }
 
-    /// <summary>After a 429: nobody in the bucket sends before <paramref name="until"/>.</summary>
-    public void Block(string credentialKey, long companyId, DateTimeOffset until)
+    /// <summary>After a 429: nobody of this app sends before <paramref name="until"/>.</summary>
+    public void Block(string credentialKey, DateTimeOffset until)
     {
-        var bucket = _buckets.GetOrAdd((credentialKey, companyId), static _ => new Bucket());
+        var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
         lock (bucket)
         {
             if (bucket.BlockedUntil is null || bucket.BlockedUntil < until)
@@ -148,5 +154,8 @@ internal sealed class RateLimitTracker
         public DateTimeOffset? ResetAt { get; set; }
 
         public DateTimeOffset? BlockedUntil { get; set; }
+
+        /// <summary>The reported window resets within ten seconds (the spike window).</summary>
+        public bool Short { get; set; }
     }
 }

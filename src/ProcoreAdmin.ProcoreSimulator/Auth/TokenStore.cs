@@ -39,7 +39,7 @@ internal sealed class TokenStore
 
     public int Count => _tokens.Count;
 
-    public string Issue(AppRuntime app, int secretVersion, DateTimeOffset now, int lifetimeSeconds)
+    public string Issue(AppRuntime app, SimulatorEnvironment environment, int secretVersion, DateTimeOffset now, int lifetimeSeconds)
     {
         if (Interlocked.Increment(ref _issued) % 1024 == 0)
         {
@@ -47,11 +47,11 @@ internal sealed class TokenStore
         }
 
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(33));
-        _tokens[token] = new TokenRecord(app.ClientId, app.Environment, secretVersion, now, now.AddSeconds(lifetimeSeconds));
+        _tokens[token] = new TokenRecord(app.ClientId, environment, secretVersion, now, now.AddSeconds(lifetimeSeconds));
         return token;
     }
 
-    public TokenStatus Check(string? token, SimulatorEnvironment environment, DateTimeOffset now, Func<string, SimulatorEnvironment, AppRuntime?> findApp, out TokenRecord? record, out AppRuntime? app)
+    public TokenStatus Check(string? token, SimulatorEnvironment environment, DateTimeOffset now, Func<string, SimulatorEnvironment, AppRuntime?> findApp, Func<AppRuntime, SimulatorEnvironment, int> versionIn, out TokenRecord? record, out AppRuntime? app)
     {
         record = null;
         app = null;
@@ -62,7 +62,7 @@ internal sealed class TokenStore
 
         record = found;
         app = findApp(found.ClientId, found.Environment);
-        if (found.Revoked || app is null || app.SecretVersion != found.SecretVersion)
+        if (found.Revoked || app is null || versionIn(app, found.Environment) != found.SecretVersion)
         {
             return TokenStatus.Revoked;
         }

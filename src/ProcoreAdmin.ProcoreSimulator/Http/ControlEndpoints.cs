@@ -53,6 +53,17 @@ internal static class ControlEndpoints
                     state.Configure(await ReadAsync<SimulatorSettings>(context) ?? new SimulatorSettings());
                     await JsonOut.WriteAsync(context, 200, state.GetSettings());
                     return;
+                case "/_simulator/load" when HttpMethods.IsGet(method):
+                    await JsonOut.WriteAsync(context, 200, state.GetBackgroundLoad());
+                    return;
+                case "/_simulator/load" when HttpMethods.IsPut(method):
+                    state.SetBackgroundLoad(await ReadAsync<BackgroundLoadSeed>(context) ?? new BackgroundLoadSeed());
+                    await JsonOut.WriteAsync(context, 200, state.GetBackgroundLoad());
+                    return;
+                case "/_simulator/monthly_sandbox/refresh" when HttpMethods.IsPost(method):
+                    state.RefreshMonthlySandbox();
+                    context.Response.StatusCode = 204;
+                    return;
                 case "/_simulator/apps" when HttpMethods.IsGet(method):
                     await JsonOut.WriteAsync(context, 200, w =>
                     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ProcoreAdmin.ProcoreSimulator.Auth;
+using ProcoreAdmin.ProcoreSimulator.RateLimiting;
 
 namespace ProcoreAdmin.ProcoreSimulator.Http;
 
@@ -74,7 +75,7 @@ internal sealed class OAuthEndpoints
 
         var app = clientId is null ? null : scope.State.FindApp(clientId, scope.Environment);
         var version = 0;
-        if (app is null || !app.SecretMatches(clientSecret, out version))
+        if (app is null || !scope.State.SecretMatches(app, clientSecret, scope.Environment, out version))
         {
             context.Response.Headers.WWWAuthenticate =
                 $"Bearer realm=\"Doorkeeper\", error=\"invalid_client\", error_description=\"{InvalidClientDescription}\"";
@@ -86,7 +87,7 @@ internal sealed class OAuthEndpoints
         {
             case "client_credentials":
                 var lifetime = scope.Settings.TokenLifetimeSeconds;
-                var token = scope.State.Tokens.Issue(app, version, scope.Now, lifetime);
+                var token = scope.State.Tokens.Issue(app, scope.Environment, version, scope.Now, lifetime);
                 await JsonOut.WriteAsync(context, 200, w =>
                 {
                     w.WriteStartObject();
@@ -114,12 +115,14 @@ internal sealed class OAuthEndpoints
     {
         var context = scope.Context;
         var token = scope.BearerToken ?? context.Request.Query["access_token"].ToString();
-        if (await SimulatorRequestHandler.GateAsync(scope, $"api:{scope.Environment}:{token}:-"))
+        var rateKey = RateLimiter.ApiKey(scope.Settings.RateLimits, scope.Environment,
+            scope.State.Tokens.TryGet(token, out var owner) ? owner!.ClientId : null, token, "-");
+        if (await SimulatorRequestHandler.GateAsync(scope, rateKey))
         {
             return;
         }
 
-        var status = scope.State.Tokens.Check(token, scope.Environment, scope.Now, scope.State.FindApp, out var record, out var app);
+        var status = scope.State.Tokens.Check(token, scope.Environment, scope.Now, scope.State.FindApp, scope.State.SecretVersionIn, out var record, out var app);
         if (status != TokenStatus.Valid || record is null || app is null)
         {
             await InvalidTokenAsync(context, status);
@@ -169,7 +172,7 @@ internal sealed class OAuthEndpoints
         if (clientId is not null)
         {
             client = scope.State.FindApp(clientId, scope.Environment);
-            if (client is null || !client.SecretMatches(clientSecret, out _))
+            if (client is null || !scope.State.SecretMatches(client, clientSecret, scope.Environment, out _))
             {
                 context.Response.Headers.WWWAuthenticate =
                     $"Bearer realm=\"Doorkeeper\", error=\"invalid_client\", error_description=\"{InvalidClientDescription}\"";

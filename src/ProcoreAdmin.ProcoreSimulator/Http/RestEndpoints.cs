@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using ProcoreAdmin.ProcoreSimulator.Auth;
 using ProcoreAdmin.ProcoreSimulator.Data;
+using ProcoreAdmin.ProcoreSimulator.RateLimiting;
 
 namespace ProcoreAdmin.ProcoreSimulator.Http;
 
@@ -40,12 +41,13 @@ internal sealed class RestEndpoints
         var token = scope.BearerToken;
         var header = request.Headers["Procore-Company-Id"];
         var companyKey = header.Count > 0 ? header[0] : request.Query["company_id"] is { Count: > 0 } q ? q[0] : "-";
-        if (await SimulatorRequestHandler.GateAsync(scope, $"api:{scope.Environment}:{token ?? "-"}:{companyKey}"))
+        var clientId = token is not null && scope.State.Tokens.TryGet(token, out var owner) && owner!.Environment == scope.Environment ? owner.ClientId : null;
+        if (await SimulatorRequestHandler.GateAsync(scope, RateLimiter.ApiKey(scope.Settings.RateLimits, scope.Environment, clientId, token, companyKey ?? "-")))
         {
             return;
         }
 
-        var status = scope.State.Tokens.Check(token, scope.Environment, scope.Now, scope.State.FindApp, out _, out var app);
+        var status = scope.State.Tokens.Check(token, scope.Environment, scope.Now, scope.State.FindApp, scope.State.SecretVersionIn, out _, out var app);
         if (status != TokenStatus.Valid || app is null)
         {
             await OAuthEndpoints.InvalidTokenAsync(context, status);

@@ -16,6 +16,16 @@ window.procoreAdmin.downloadFile = async (fileName, contentType, streamRef) => {
     setTimeout(() => URL.revokeObjectURL(url), 10000);
 };
 
+// Downloads a file the server streams from a one-time, authorised URL (the file never passes through the circuit).
+window.procoreAdmin.downloadUrl = (url) => {
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = "";
+    document.body.appendChild(anchor);
+    anchor.click();
+    anchor.remove();
+};
+
 // Copies text (e.g. a cURL command with placeholders) to the clipboard; returns false when the browser refuses.
 window.procoreAdmin.copyText = async (text) => {
     try {

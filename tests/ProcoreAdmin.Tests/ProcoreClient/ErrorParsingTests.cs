@@ -44,7 +44,7 @@ public class ErrorParsingTests
     [Fact]
     public async Task Error_Html500_TitleBecomesMessage()
     {
-        using var h = new ClientHarness();
+        using var h = new ClientHarness(o => o.MaxTransientRetries = 0); // a GET would otherwise retry the 500
         h.Stub.OnApi = (_, _) => Task.FromResult(StubProcore.Text(HttpStatusCode.InternalServerError,
             """
             <!DOCTYPE html>

@@ -129,18 +129,97 @@ public class RateLimitTests
     }
 
     [Fact]
-    public async Task RateLimit_PacingIsPerCompany()
+    public async Task RateLimit_PacingIsPerApp_TheQuotaIsSharedAcrossCompanies()
     {
         using var h = new ClientHarness();
-        h.Stub.OnApi = (r, _) => Task.FromResult(r.Header("Procore-Company-Id") == "111"
-            ? Ok(h.Time, 0, TimeSpan.FromSeconds(30))
-            : Ok(h.Time, 20, TimeSpan.FromSeconds(30)));
+        h.Stub.OnApi = (_, _) => Task.FromResult(Ok(h.Time, 0, TimeSpan.FromSeconds(8)));
 
         await h.Client.GetMeAsync(h.Credential, 111);
-        await h.Client.GetMeAsync(h.Credential, 222).WaitAsync(TimeSpan.FromSeconds(15)); // other bucket: no wait
+        var other = h.Client.GetMeAsync(h.Credential, 222); // another company, same app: same quota
 
+        Assert.Equal(TimeSpan.FromSeconds(8), await h.Time.NextDelayAsync());
+        Assert.Single(h.Stub.ApiRequests);
+        h.Time.Advance(TimeSpan.FromSeconds(8));
+        await other.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(2, h.Stub.ApiRequests.Count);
-        Assert.False(h.Time.HasPendingDelay);
+    }
+
+    [Fact]
+    public async Task RateLimit_SpikeWindowReserve_LastRequestIsLeftToOtherCallers()
+    {
+        using var h = new ClientHarness(o => o.RateLimitReserve = 1);
+        h.Stub.OnApi = (_, _) => Task.FromResult(Ok(h.Time, 1, TimeSpan.FromSeconds(4)));
+
+        await h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+        var next = h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+
+        Assert.Equal(TimeSpan.FromSeconds(4), await h.Time.NextDelayAsync());
+        Assert.Single(h.Stub.ApiRequests);
+        h.Time.Advance(TimeSpan.FromSeconds(4));
+        await next.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task RateLimit_TokenIsTakenAfterThePacingWait_SoItCannotExpireWhileWaiting()
+    {
+        using var h = new ClientHarness(o => o.MaxRateLimitWait = TimeSpan.FromMinutes(10));
+        h.Stub.TokenLifetimeSeconds = 100; // cached until 80 s (20 % skew)
+        h.Stub.OnApi = (_, _) => Task.FromResult(h.Stub.ApiRequests.Count == 1
+            ? Ok(h.Time, 0, TimeSpan.FromSeconds(90))
+            : Ok(h.Time, 20, TimeSpan.FromSeconds(10)));
+
+        await h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+        var (_, waits) = await h.Time.RunUntilCompleteAsync(h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), Assert.Single(waits));
+        Assert.Equal(2, h.Stub.TokenRequests.Count); // the first token had expired by the time the request left
+        Assert.Equal(h.Stub.IssuedTokens.Last(), h.Stub.ApiRequests[1].BearerToken);
+        Assert.True(h.Stub.TokenRequests[1].At >= TestTime.Epoch.AddSeconds(90));
+    }
+
+    [Fact]
+    public async Task RateLimit_Repeated429_AreBoundedByTheTimeBudgetNotByACount()
+    {
+        using var h = new ClientHarness(o => o.InteractiveTimeBudget = TimeSpan.FromSeconds(20));
+        h.Stub.OnApi = (_, _) => Task.FromResult(Limited(h.Time, TimeSpan.FromSeconds(2)));
+
+        var task = h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+        var ex = await Assert.ThrowsAsync<ProcoreApiException>(() => h.Time.RunUntilCompleteAsync(task));
+
+        Assert.Equal(ProcoreErrorKind.RateLimited, ex.Kind);
+        var api = h.Stub.ApiRequests;
+        Assert.True(api.Count > 4, $"only {api.Count} attempts: a count of 3 still bounds the waiting");
+        Assert.True(api[^1].At - api[0].At <= TimeSpan.FromSeconds(20));
+        // Every 429 after the first backs off beyond the stated reset: others are draining the quota.
+        Assert.True(api[2].At - api[1].At > TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task RateLimit_ExportTimeBudget_WaitsOutAResetTheInteractiveBudgetWouldRefuse()
+    {
+        using var h = new ClientHarness(o =>
+        {
+            o.InteractiveTimeBudget = TimeSpan.FromSeconds(5);
+            o.MaxRateLimitWait = TimeSpan.FromMinutes(10);
+        });
+        var calls = 0;
+        h.Stub.OnApi = (_, _) => Task.FromResult(Interlocked.Increment(ref calls) == 1
+            ? Limited(h.Time, TimeSpan.FromSeconds(40))
+            : Ok(h.Time, 20, TimeSpan.FromSeconds(10)));
+
+        var interactive = await Assert.ThrowsAsync<ProcoreApiException>(() => h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId));
+        Assert.Equal(TimeSpan.FromSeconds(40), interactive.RetryAfter);
+
+        calls = 0;
+        h.Time.Advance(TimeSpan.FromSeconds(41));
+        Task<ProcoreMe> export;
+        using (ProcoreTimeBudget.Begin(TimeSpan.FromMinutes(2)))
+        {
+            export = h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+        }
+
+        var (_, waits) = await h.Time.RunUntilCompleteAsync(export);
+        Assert.Equal(TimeSpan.FromSeconds(40), Assert.Single(waits));
     }
 
     [Fact]

@@ -54,7 +54,6 @@ public class RetryTests
     [InlineData(HttpStatusCode.NotFound, ProcoreErrorKind.NotFound)]
     [InlineData(HttpStatusCode.UnprocessableEntity, ProcoreErrorKind.ValidationFailed)]
     [InlineData(HttpStatusCode.Conflict, ProcoreErrorKind.Conflict)]
-    [InlineData(HttpStatusCode.InternalServerError, ProcoreErrorKind.ServerError)]
     public async Task Retry_NonRetryableStatus_SingleAttempt(HttpStatusCode status, ProcoreErrorKind kind)
     {
         using var h = new ClientHarness();
@@ -68,6 +67,63 @@ public class RetryTests
         Assert.Single(h.Stub.ApiRequests);
         Assert.Single(h.Stub.TokenRequests);
         Assert.False(h.Time.HasPendingDelay);
+    }
+
+    [Fact]
+    public async Task Retry_500OnGet_RetriedWithBackoffThenRecovers()
+    {
+        using var h = new ClientHarness(o => o.JitterSeed = 7);
+        var calls = 0;
+        h.Stub.OnApi = (_, _) => Task.FromResult(Interlocked.Increment(ref calls) <= 2
+            ? StubProcore.Text(HttpStatusCode.InternalServerError, "<html><body>We're sorry</body></html>", "text/html")
+            : StubProcore.Json(HttpStatusCode.OK, """{"id":5}"""));
+        var progress = new RecordingProgress();
+
+        var (me, waits) = await h.Time.RunUntilCompleteAsync(h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId, progress: progress));
+
+        Assert.Equal(5, me.Id);
+        Assert.Equal(3, h.Stub.ApiRequests.Count);
+        Assert.Equal(2, waits.Count);
+        Assert.All(progress.Reports, r => Assert.Equal(500, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task Retry_PostRevoke_500NeverRetried()
+    {
+        using var h = new ClientHarness();
+        await h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId);
+        h.Stub.OnRevoke = (_, _) => Task.FromResult(StubProcore.Text(HttpStatusCode.InternalServerError, "oops", "text/html"));
+
+        var ex = await Assert.ThrowsAsync<ProcoreApiException>(() => h.Client.RevokeAsync(h.Credential));
+
+        Assert.Equal(ProcoreErrorKind.ServerError, ex.Kind);
+        Assert.Single(h.Stub.RevokeRequests);
+        Assert.False(h.Time.HasPendingDelay);
+    }
+
+    [Fact]
+    public async Task Retry_Backoff_WithTheSameJitterSeed_WaitsTheSameTimes()
+    {
+        async Task<IReadOnlyList<TimeSpan>> RunAsync()
+        {
+            using var h = new ClientHarness(o =>
+            {
+                o.JitterSeed = 1234;
+                o.BaseBackoff = TimeSpan.FromSeconds(1);
+                o.MaxBackoff = TimeSpan.FromSeconds(8);
+            });
+            h.Stub.OnApi = (_, _) => Task.FromResult(StubProcore.Text(HttpStatusCode.BadGateway, "bad gateway"));
+            var progress = new RecordingProgress();
+            var task = h.Client.GetMeAsync(h.Credential, ClientHarness.CompanyId, progress: progress);
+            await Assert.ThrowsAsync<ProcoreApiException>(() => h.Time.RunUntilCompleteAsync(task));
+            return [.. progress.Reports.Select(r => r.Wait!.Value)];
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(3, first.Count);
+        Assert.Equal(first, second);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProcoreAdmin.ProcoreSimulator;
 using static ProcoreAdmin.Tests.ProcoreSimulator.TestSimulator;
 
 namespace ProcoreAdmin.Tests.ProcoreSimulator;
@@ -15,7 +16,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task RateLimitHeaders_OnEveryResponse_IncludingTokenAnd4xxResponses()
     {
-        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 50, SpikeWindowSeconds = 10, Hourly = 1000 });
+        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 50, SpikeWindowSeconds = 10, Hourly = 1000, Windows = RateLimitWindows.Fixed });
         var responses = new List<HttpResponseMessage>
         {
             await sim.Http.PostAsync("oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -47,7 +48,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Spike_Exceeded_Returns429WithMessageHeadersAndRetryAfter()
     {
-        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 3, SpikeWindowSeconds = 10, Hourly = 1000 });
+        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 3, SpikeWindowSeconds = 10, Hourly = 1000, Windows = RateLimitWindows.Fixed });
         var token = await sim.TokenAsync();
         var remaining = new List<int>();
         for (var i = 0; i < 3; i++)
@@ -71,7 +72,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Spike_AfterTheWindowResets_AllowsRequestsAgain()
     {
-        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 2, SpikeWindowSeconds = 10, Hourly = 1000 });
+        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 2, SpikeWindowSeconds = 10, Hourly = 1000, Windows = RateLimitWindows.Fixed });
         var token = await sim.TokenAsync();
         for (var i = 0; i < 2; i++)
         {
@@ -107,7 +108,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task HourlyWindow_TimeScaled_ReportsItselfWhenClosestToRunningOutAnd429sWhenExhausted()
     {
-        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Hourly = 8, HourlyWindowSeconds = 60, Spike = 5, SpikeWindowSeconds = 1 });
+        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Hourly = 8, HourlyWindowSeconds = 60, Spike = 5, SpikeWindowSeconds = 1, Windows = RateLimitWindows.Fixed });
         var token = await sim.TokenAsync();
         using (var first = await sim.GetAsync("rest/v1.0/me", token))
         {
@@ -135,9 +136,9 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task Limits_AreKeptPerTokenAndCompany()
+    public async Task Limits_TokenScope_AreKeptPerTokenAndCompany()
     {
-        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 2, SpikeWindowSeconds = 10, Hourly = 1000 });
+        await using var sim = await StartAsync(seed => seed.RateLimits = new() { Spike = 2, SpikeWindowSeconds = 10, Hourly = 1000, Scope = RateLimitScope.Token });
         var token = await sim.TokenAsync();
         (await sim.GetAsync("rest/v1.0/me", token, Northwind)).Dispose();
         (await sim.GetAsync("rest/v1.0/me", token, Northwind)).Dispose();

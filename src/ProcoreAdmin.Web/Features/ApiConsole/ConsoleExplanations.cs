@@ -110,7 +110,13 @@ public static partial class ConsoleExplanations
         }
     }
 
-    private static readonly JsonSerializerOptions PrettyOptions = new() { WriteIndented = true };
+    // Relaxed escaping: non-ASCII text stays text ("Entreprenør", not \u00F8). The Body view renders it as HTML-encoded
+    // text, so nothing here reaches a browser unescaped.
+    private static readonly JsonSerializerOptions PrettyOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private static string? Text(JsonElement value) => value.ValueKind switch
     {

@@ -5,6 +5,8 @@ public static class ProjectsFeature
     public static WebApplicationBuilder AddProjects(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ProjectBrowserService>();
+        builder.Services.AddScoped<ProjectExportService>();
+        builder.Services.AddSingleton<ProjectExportStore>();
         return builder;
     }
 }

@@ -14,6 +14,7 @@ namespace ProcoreAdmin.Web.Features.Projects;
 public partial class ProjectsPage : IDisposable
 {
     [Inject] public required ProjectBrowserService Projects { get; init; }
+    [Inject] public required ProjectExportService Exports { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
@@ -180,9 +181,31 @@ public partial class ProjectsPage : IDisposable
         }
     }
 
-    private async Task ExportAsync()
+    private ProjectExportJob? _interrupted;
+
+    private Task ExportAsync() =>
+        _credential is { } credential && _companyId is { } companyId
+            ? RunExportAsync(credential, (c, p, ct) => Exports.StartAsync(c, new ProjectExportRequest(c.CredentialId, companyId, _search, _status), p, ct))
+            : Task.CompletedTask;
+
+    private Task ResumeExportAsync() =>
+        _credential is { } credential && _interrupted is { } job
+            ? RunExportAsync(credential, (c, p, ct) => Exports.ResumeAsync(c, job.Id, p, ct))
+            : Task.CompletedTask;
+
+    private void DiscardExport()
     {
-        if (_credential is not { } credential || _companyId is not { } companyId || _export is not null)
+        if (_interrupted is { } job)
+        {
+            Exports.Discard(job.Id);
+            _interrupted = null;
+        }
+    }
+
+    private async Task RunExportAsync(CredentialOption credential,
+        Func<CredentialOption, IProgress<ProjectExportProgress>, CancellationToken, Task<ProjectExportRun>> run)
+    {
+        if (_export is not null)
         {
             return;
         }
@@ -190,6 +213,7 @@ public partial class ProjectsPage : IDisposable
         _exportCancel = new CancellationTokenSource();
         _export = new ProjectExportProgress(0, null, 0, null, false, null, "Starting");
         _message = null;
+        _error = null;
         var lastRender = DateTimeOffset.MinValue;
         var progress = new SyncProgress<ProjectExportProgress>(p =>
         {
@@ -213,20 +237,24 @@ public partial class ProjectsPage : IDisposable
 
         try
         {
-            var export = await Projects.ExportCsvAsync(credential, companyId, _status, progress, _exportCancel.Token);
-            using var stream = new MemoryStream(export.Content, writable: false);
-            using var streamRef = new DotNetStreamReference(stream);
-            await JS.InvokeVoidAsync("procoreAdmin.downloadFile", export.FileName, "text/csv", streamRef);
-            Show($"Exported {export.Rows:N0} projects ({export.Pages} pages) to {export.FileName}.", Severity.Success);
+            var result = await run(credential, progress, _exportCancel.Token);
+            _interrupted = null;
+            // The file is streamed by an authorised one-time endpoint, not pushed through the circuit.
+            await JS.InvokeVoidAsync("procoreAdmin.downloadUrl", result.DownloadUrl);
+            Show($"Exported {result.Job.Rows:N0} projects to {result.Job.FileName}.", Severity.Success);
         }
         catch (OperationCanceledException)
         {
-            Show("Export cancelled. Nothing was downloaded.", Severity.Info);
+            _interrupted = Exports.Current;
+            Show("Export paused. The rows fetched so far are kept: Resume carries on from the next page.", Severity.Info);
         }
-        catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or StaffForbiddenException)
+        catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or StaffForbiddenException or InvalidOperationException)
         {
             _error = Describe(ex);
-            Show("The export stopped. Nothing was downloaded.", Severity.Warning);
+            _interrupted = Exports.Current;
+            Show(_interrupted is { } job
+                ? $"The export stopped at page {job.NextPage} with {job.Rows:N0} rows kept. Resume carries on from that page."
+                : "The export stopped.", Severity.Warning);
         }
         catch (JSException)
         {

@@ -41,7 +41,8 @@ public sealed class ResilienceTests
     [Fact]
     public async Task RateLimit_RemainingZero_ClientPausesUntilResetAndEarnsNo429()
     {
-        await using var p = await SimulatedProcore.StartAsync(ThreePerTenSeconds);
+        // No reserve: the client spends its window to the last request, then waits for it to roll.
+        await using var p = await SimulatedProcore.StartAsync(ThreePerTenSeconds, o => o.RateLimitReserve = 0);
 
         var waits = await p.Time.RunUntilCompleteAsync(CallSequentiallyAsync(p, 7));
 

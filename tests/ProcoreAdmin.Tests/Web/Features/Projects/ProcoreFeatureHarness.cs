@@ -118,6 +118,8 @@ public sealed class ProcoreFeatureHarness : IAsyncDisposable
         services.AddScoped<CurrentStaff>();
         services.AddScoped<BrowserTimeZone>();
         services.AddScoped<ProjectBrowserService>();
+        services.AddScoped<ProjectExportService>();
+        services.AddSingleton<ProjectExportStore>();
         services.AddScoped<ApiConsoleService>();
         return directory;
     }

@@ -171,9 +171,9 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
     }
 
     [Fact]
-    public void ProjectsPage_Export_DownloadsCsvThroughTheJsHelperAndReportsRows()
+    public void ProjectsPage_Export_HandsTheBrowserAOneTimeDownloadUrlAndReportsRows()
     {
-        var download = Context.JSInterop.SetupVoid("procoreAdmin.downloadFile", _ => true);
+        var download = Context.JSInterop.SetupVoid("procoreAdmin.downloadUrl", _ => true);
         download.SetVoidResult();
         var cut = RenderPage(company: FakeCredentialDirectory.Contoso);
         cut.WaitForAssertion(() => Assert.NotEmpty(RowNames(cut)), WaitLimit);
@@ -182,6 +182,18 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Contains("Exported 2 projects", cut.Find("#projects-message").TextContent, StringComparison.Ordinal), WaitLimit);
         var call = Assert.Single(download.Invocations);
-        Assert.EndsWith(".csv", (string)call.Arguments[0]!, StringComparison.Ordinal);
+        Assert.StartsWith(ProjectsExportEndpoint.Prefix, (string)call.Arguments[0]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProjectsPage_WithASearch_SaysPlainlyThatTheExportAppliesIt()
+    {
+        var cut = RenderPage(company: FakeCredentialDirectory.Contoso);
+        cut.WaitForAssertion(() => Assert.NotEmpty(RowNames(cut)), WaitLimit);
+
+        Assert.Contains("every name", cut.Find("[data-testid=export-scope]").TextContent, StringComparison.Ordinal);
+        cut.Find("#project-search").Input("Tower");
+
+        cut.WaitForAssertion(() => Assert.Contains("whose name contains", cut.Find("[data-testid=export-scope]").TextContent, StringComparison.Ordinal), WaitLimit);
     }
 }
