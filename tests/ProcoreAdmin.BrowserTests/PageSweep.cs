@@ -24,7 +24,7 @@ public static class PageSweep
         await page.GotoAsync(path);
         await page.WaitForCircuitAsync();
         await page.Locator("h1").First.WaitForAsync();
-        await page.WaitForFunctionAsync("() => !document.querySelector('.mud-progress-linear.mud-progress-indeterminate, [data-loading=true]')");
+        await page.WaitForFunctionAsync("() => !document.querySelector('[role=progressbar] .mud-progress-indeterminate, [data-loading=true]')");
     }
 
     /// <summary>The elements that stick out to the right of the viewport (empty when nothing scrolls sideways).</summary>

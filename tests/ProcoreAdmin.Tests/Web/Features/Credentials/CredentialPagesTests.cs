@@ -36,4 +36,36 @@ public sealed class CredentialPagesTests : MudComponentTest
         Assert.Equal(ProcoreAdmin.Data.Credentials.CredentialStatus.Active, (await db.CredentialSets.SingleAsync()).Status);
         Assert.Equal(0, h.TokenRequests());
     }
+
+    [Theory]
+    [InlineData(StaffRoles.Viewer)]
+    [InlineData(StaffRoles.Operator)]
+    public async Task FormPage_ForViewerOrOperator_IsReadOnly_WithNoFieldToFill(string role)
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        var id = await h.AddCredentialAsync("client-ro", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        Context.Services.AddSingleton(h.Credentials(role));
+        Context.AddAuthorization().SetAuthorized("Vera").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(role));
+
+        foreach (var page in new[] { Context.Render<CredentialFormPage>(), Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id)) })
+        {
+            page.WaitForAssertion(() => Assert.Contains("Only Admins can register or edit", page.Find("#credential-form-readonly").TextContent));
+            Assert.Empty(page.FindAll("form"));
+            Assert.Empty(page.FindAll("input, textarea"));
+            Assert.Empty(page.FindAll("#credential-save"));
+        }
+    }
+
+    [Fact]
+    public async Task FormPage_ForAdmin_ShowsTheForm()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+
+        var page = Context.Render<CredentialFormPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form")));
+        Assert.Empty(page.FindAll("#credential-form-readonly"));
+    }
 }
