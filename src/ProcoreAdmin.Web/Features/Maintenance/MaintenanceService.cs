@@ -215,7 +215,9 @@ public sealed class MaintenanceService(
     public async Task<string> RunNowAsync(long scheduleId)
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "run jobs");
-        var who = actor.Subject.Length > 60 ? actor.Subject[..60] : actor.Subject;
+        // The label names the person in plain words on the history (the audit row keeps issuer + subject).
+        var name = string.IsNullOrWhiteSpace(actor.Name) || actor.Name == "unknown" ? actor.Subject : actor.Name.Replace(':', ' ');
+        var who = name.Length > 60 ? name[..60] : name;
         var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
         jobs.Enqueue<ScheduledJobRunner>(j => j.RunAsync(scheduleId, trigger, CancellationToken.None));
         await audit.RecordAsync(actor, "maintenance.schedule.run-now", "MaintenanceSchedule",

@@ -68,4 +68,19 @@ public sealed class CredentialPagesTests : MudComponentTest
         page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form")));
         Assert.Empty(page.FindAll("#credential-form-readonly"));
     }
+
+    [Fact]
+    public async Task FormPage_CustomEnvironment_LoginUrlHintHardCodesNoPort()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        var id = await h.AddCredentialAsync("client-hint", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+
+        var page = Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-login-url")));
+        Assert.DoesNotContain(":5380", page.Markup);
+        Assert.Contains("login host", page.Markup);
+    }
 }
