@@ -221,7 +221,7 @@ public sealed class MaintenanceService(
         var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
         jobs.Enqueue<ScheduledJobRunner>(j => j.RunAsync(scheduleId, trigger, CancellationToken.None));
         await audit.RecordAsync(actor, "maintenance.schedule.run-now", "MaintenanceSchedule",
-            scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, trigger);
+            scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, $"{JobTriggerText.For(trigger)} (run {trigger[(trigger.LastIndexOf(':') + 1)..]})");
         return trigger;
     }
 }
