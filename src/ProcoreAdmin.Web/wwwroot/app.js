@@ -45,3 +45,6 @@ document.addEventListener("click", (event) => {
     main.focus();
     main.scrollIntoView();
 }, true);
+
+// Moves keyboard focus to an element (e.g. a form's error message after a failed save).
+window.procoreAdmin.focus = (selector) => document.querySelector(selector)?.focus();

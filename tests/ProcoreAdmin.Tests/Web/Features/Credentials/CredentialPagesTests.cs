@@ -83,4 +83,30 @@ public sealed class CredentialPagesTests : MudComponentTest
         Assert.DoesNotContain(":5380", page.Markup);
         Assert.Contains("login host", page.Markup);
     }
+
+    [Fact]
+    public async Task FormPage_FailedSave_MovesFocusToTheMessage_AndARequiredErrorGoesOnceTheFieldIsFilled()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+        var focus = Context.JSInterop.SetupVoid("procoreAdmin.focus", "#credential-form-message");
+        focus.SetVoidResult();
+        var page = Context.Render<CredentialFormPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form")));
+
+        await page.Find("#credential-form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form-message")));
+        focus.VerifyInvoke("procoreAdmin.focus");
+        bool HasError(string id) => page.Find($"#{id}").Closest(".mud-input-control")!.QuerySelector(".mud-input-error, .mud-input-helper-text.mud-input-error") is not null
+                                     || page.Find($"#{id}").Closest(".mud-input-control")!.ClassList.Contains("mud-input-error");
+        Assert.True(HasError("credential-label"));
+        Assert.True(HasError("credential-client-id"));
+
+        page.Find("#credential-label").Change("Filled in now");
+
+        page.WaitForAssertion(() => Assert.False(HasError("credential-label")));
+        Assert.True(HasError("credential-client-id")); // still empty, still flagged
+    }
 }
