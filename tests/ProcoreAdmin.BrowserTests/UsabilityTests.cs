@@ -63,20 +63,15 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
     public async Task CredentialForm_WithTheKeyboardOnly_RegistersACredential_AndFocusLandsOnTheNewPageHeading()
     {
         var page = await fixture.NewPageAsync();
-        await page.SignInAsync("admin", "/credentials/new?company=1");
-        await page.OpenSettledAsync("/credentials/new?company=1");
-        var simulator = fixture.Services.GetService(typeof(ProcoreAdmin.Web.Hosting.DevelopmentCompanions)) as ProcoreAdmin.Web.Hosting.DevelopmentCompanions;
-        var url = simulator!.SimulatorAddress!.ToString();
+        // A Production credential installed nowhere: the other tests' demo companies keep only the demo credential.
+        await page.SignInAsync("admin", "/credentials/new");
+        await page.OpenSettledAsync("/credentials/new");
 
         // After the page loads, focus sits on its heading (the router moves it there), so Tab goes on into the form.
         await page.WaitForFunctionAsync("() => document.activeElement?.tagName === 'H1'");
 
         await TabToAsync(page, "credential-label");
         await page.Keyboard.TypeAsync("Keyboard only (browser test)");
-        await TabToAsync(page, "credential-login-url");
-        await page.Keyboard.TypeAsync(url);
-        await page.Keyboard.PressAsync("Tab");
-        await page.Keyboard.TypeAsync(url);
         await TabToAsync(page, "credential-client-id");
         await page.Keyboard.TypeAsync("keyboard-only-client");
         await page.Keyboard.PressAsync("Tab");
@@ -90,6 +85,29 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#credential-title")).ToHaveTextAsync("Keyboard only (browser test)");
         // Focus is not lost on the body: it moves to the new page's heading, where a screen reader starts reading.
         await page.WaitForFunctionAsync("() => document.activeElement?.tagName === 'H1'");
+
+        // Leave the shared app as it was: other tests pick the first credential of a company or of the console.
+        await page.Locator("#delete-confirm input, input#delete-confirm").First.FillAsync("Keyboard only (browser test)");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Locator("#delete").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/credentials$"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Projects_ChoosingACompany_PutsItInTheAddressBar_AndAReloadOpensItAgain()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync("viewer", "/projects");
+        await page.OpenSettledAsync("/projects");
+
+        await page.Locator("[data-testid=company-select]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Northwind Builders" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/projects\?company=\d+$"));
+
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#projects-grid tbody tr.mud-table-row")).ToHaveCountAsync(25, new() { Timeout = 30_000 });
         await page.Context.CloseAsync();
     }
 
