@@ -20,6 +20,7 @@ internal static class LoginPage
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex">
+            <link rel="icon" href="data:,">
             <title>Sign in - ProcoreAdmin development identity provider</title>
             <style>
             body { font-family: system-ui, sans-serif; background: #f4f5f7; color: #1f2933; margin: 0; }

@@ -30,6 +30,7 @@ public sealed class CredentialsBrowserTests(BrowserFixture fixture)
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^Custom$") }).ClickAsync();
         await page.Locator("#company-save").ClickAsync();
         await Assertions.Expect(page.Locator("#companies-table")).ToContainTextAsync("Sandbox Test Company");
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Company “Sandbox Test Company” added.");
 
         await page.Locator("[data-testid=company-link]").Filter(new() { HasText = "Sandbox Test Company" }).ClickAsync();
         await Assertions.Expect(page.Locator("#company-title")).ToHaveTextAsync("Sandbox Test Company");
@@ -52,6 +53,16 @@ public sealed class CredentialsBrowserTests(BrowserFixture fixture)
 
         await page.Locator("#verify-now").ClickAsync();
         await Assertions.Expect(page.Locator("#check-outcome")).ToHaveTextAsync("OK", new() { Timeout = 30_000 });
+        // The result snackbar leaves the page actions uncovered (and closes by itself).
+        var snackbar = await page.Locator(".mud-snackbar").First.BoundingBoxAsync();
+        foreach (var action in new[] { "#verify-now", "#edit-credential" })
+        {
+            var box = (await page.Locator(action).BoundingBoxAsync())!;
+            Assert.True(snackbar is null || box.X > snackbar.X + snackbar.Width || box.X + box.Width < snackbar.X
+                        || box.Y > snackbar.Y + snackbar.Height || box.Y + box.Height < snackbar.Y, $"the snackbar covers {action}");
+        }
+
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#installations tr[data-company='5000000004']")).ToContainTextAsync("yes");
         await page.Context.CloseAsync();
     }

@@ -48,11 +48,22 @@ public sealed class SignInTests(BrowserFixture fixture)
     }
 
     [Fact]
-    public async Task SignIn_WithoutAnAppRole_ShowsAccessDenied()
+    public async Task SignIn_WithoutAnAppRole_ShowsAStyledPageThatSaysWhomToAsk_AndSignsOut()
     {
         var page = await fixture.NewPageAsync();
         await page.SignInAsync("outsider");
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Access denied");
+
+        var main = page.Locator("main#main-content");
+        await Assertions.Expect(main.Locator("h1")).ToContainTextAsync("no access");
+        await Assertions.Expect(main).ToContainTextAsync("Ask your ProcoreAdmin administrator");
+        // Styled by the public layout (the brand bar and the card), not bare HTML.
+        await Assertions.Expect(page.Locator(".public-shell .public-bar")).ToBeVisibleAsync();
+        Assert.NotEqual("rgba(0, 0, 0, 0)", await main.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        // No link that loops back to the page that refused them.
+        Assert.Equal(0, await main.Locator("a[href='/'], a[href='']").CountAsync());
+
+        await page.Locator("#signout").ClickAsync();
+        await page.WaitForURLAsync("**/account/signed-out");
         await page.Context.CloseAsync();
     }
 
@@ -67,7 +78,8 @@ public sealed class SignInTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("Housekeeping queued");
 
         // The page follows the queued run until it has finished (the job runs on the Hangfire server in the background).
-        await Assertions.Expect(page.Locator("#job-runs")).ToContainTextAsync("manual:dev-operator", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#job-runs")).ToContainTextAsync("Run now by Otto Operator", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#job-runs")).Not.ToContainTextAsync("manual:");
         await Assertions.Expect(page.Locator("#job-runs")).ToContainTextAsync("Succeeded");
         await Assertions.Expect(page.Locator("#job-waiting")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();

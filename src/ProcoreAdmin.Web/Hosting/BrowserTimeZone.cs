@@ -11,6 +11,20 @@ public sealed class BrowserTimeZone(IJSRuntime js)
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
+    /// <summary>The zone as a short label for that instant: "UTC", "UTC+1", "UTC-4:30" (offsets follow daylight saving).</summary>
+    public string Label(DateTime utc)
+    {
+        var offset = Zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        if (offset == TimeSpan.Zero)
+        {
+            return "UTC";
+        }
+
+        var sign = offset < TimeSpan.Zero ? "-" : "+";
+        var abs = offset.Duration();
+        return abs.Minutes == 0 ? $"UTC{sign}{abs.Hours}" : $"UTC{sign}{abs.Hours}:{abs.Minutes:00}";
+    }
+
     /// <summary>Asks the browser once. Returns true when the zone changed, so the caller re-renders.</summary>
     public async Task<bool> EnsureLoadedAsync()
     {

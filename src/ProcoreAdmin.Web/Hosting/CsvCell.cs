@@ -21,4 +21,14 @@ public static class CsvCell
 
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
     }
+
+    /// <summary>
+    /// A whole CSV file as UTF-8 bytes with the byte-order mark, so spreadsheet programs read non-ASCII names correctly
+    /// (every CSV the app exports starts this way).
+    /// </summary>
+    public static byte[] Utf8WithBom(string csv)
+    {
+        var encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+        return [.. encoding.GetPreamble(), .. encoding.GetBytes(csv)];
+    }
 }

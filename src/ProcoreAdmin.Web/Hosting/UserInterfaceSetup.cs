@@ -1,3 +1,4 @@
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace ProcoreAdmin.Web.Hosting;
@@ -22,7 +23,14 @@ public static class UserInterfaceSetup
                 o.MaximumReceiveMessageSize = 64 * 1024;
                 o.EnableDetailedErrors = development;
             });
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(o =>
+        {
+            // Bottom left: clear of the page actions (Verify now, Edit) that sit at the top right; gone after 4 s.
+            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+            o.SnackbarConfiguration.VisibleStateDuration = 4000;
+            o.SnackbarConfiguration.ShowCloseIcon = true;
+            o.SnackbarConfiguration.PreventDuplicates = true;
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CurrentStaff>();
         builder.Services.AddScoped<BrowserTimeZone>();

@@ -35,3 +35,26 @@ window.procoreAdmin.copyText = async (text) => {
         return false;
     }
 };
+
+// Remembers the colour scheme in a cookie; App.razor reads it at prerender, so a reload starts in the chosen mode.
+window.procoreAdmin.rememberTheme = (mode) => {
+    document.cookie = `procoreadmin-theme=${mode === "dark" ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax`;
+    document.documentElement.dataset.theme = mode;
+};
+
+// The skip link moves focus to the main content without a navigation (the router would resolve "#…" against <base>).
+document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a.skip-link") : null;
+    const main = document.getElementById("main-content");
+    if (!link || !main) {
+        return;
+    }
+
+    event.preventDefault();
+    event.stopPropagation();
+    main.focus();
+    main.scrollIntoView();
+}, true);
+
+// Moves keyboard focus to an element (e.g. a form's error message after a failed save).
+window.procoreAdmin.focus = (selector) => document.querySelector(selector)?.focus();

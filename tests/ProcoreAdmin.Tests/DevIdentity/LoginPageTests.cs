@@ -23,6 +23,17 @@ public class LoginPageTests(DevIdentityFixture fixture)
     }
 
     [Fact]
+    public async Task LoginPage_DeclaresItsIcon_SoTheBrowserRequestsNoMissingFavicon()
+    {
+        using var browser = new OidcTestBrowser(fixture.Server.Issuer);
+
+        var (html, _) = await browser.GetLoginFormAsync(new Uri(fixture.Server.Issuer, "account/login?returnUrl=%2F"));
+
+        // Without a declared icon every sign-in logs a 404 for /favicon.ico in the browser console.
+        Assert.Contains("<link rel=\"icon\" href=\"data:,\">", html);
+    }
+
+    [Fact]
     public async Task Login_WrongPassword_ShowsErrorAndStaysOnForm()
     {
         using var browser = new OidcTestBrowser(fixture.Server.Issuer);

@@ -46,7 +46,7 @@ public static class AuditFeature
 
                 var csv = await service.ExportCsvAsync(new AuditFilter(from?.ToUniversalTime(), to?.ToUniversalTime(), actor, action, target, outcome), http.RequestAborted);
                 http.Response.Headers.CacheControl = "no-store";
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", "procoreadmin-audit.csv");
+                return Results.File(CsvCell.Utf8WithBom(csv), "text/csv; charset=utf-8", "procoreadmin-audit.csv");
             })
             .RequireAuthorization(StaffRoles.Policies.Staff);
         return app;

@@ -244,11 +244,13 @@ public sealed class MaintenanceService(
     public async Task<string> RunNowAsync(long scheduleId)
     {
         var actor = await staff.RequireAsync(StaffRoles.Operator, "run jobs");
-        var who = actor.Subject.Length > 60 ? actor.Subject[..60] : actor.Subject;
+        // The label names the person in plain words on the history (the audit row keeps issuer + subject).
+        var name = string.IsNullOrWhiteSpace(actor.Name) || actor.Name == "unknown" ? actor.Subject : actor.Name.Replace(':', ' ');
+        var who = name.Length > 60 ? name[..60] : name;
         var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
         jobs.Enqueue<ScheduledJobRunner>(j => j.RunAsync(scheduleId, trigger, CancellationToken.None));
         await audit.RecordAsync(actor, "maintenance.schedule.run-now", "MaintenanceSchedule",
-            scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, trigger);
+            scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, $"{JobTriggerText.For(trigger)} (run {trigger[(trigger.LastIndexOf(':') + 1)..]})");
         return trigger;
     }
 }

@@ -36,11 +36,15 @@ public sealed class NotificationService(IDbContextFactory<AppDbContext> dbFactor
             .ToListAsync(ct);
     }
 
+    /// <summary>Raised in this circuit after the reader marked notifications read (the bell updates at once).</summary>
+    public event Action? ReadStateChanged;
+
     public async Task MarkReadAsync(long id, CancellationToken ct = default)
     {
         var reader = ReaderKey(await staff.RequireAsync(StaffRoles.Viewer, "read notifications"));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await MarkAsync(db, reader, await Unread(db, reader).Where(n => n.Id == id).Select(n => n.Id).ToListAsync(ct), ct);
+        ReadStateChanged?.Invoke();
     }
 
     public async Task<int> MarkAllReadAsync(CancellationToken ct = default)
@@ -49,6 +53,7 @@ public sealed class NotificationService(IDbContextFactory<AppDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = await Unread(db, reader).Select(n => n.Id).ToListAsync(ct);
         await MarkAsync(db, reader, ids, ct);
+        ReadStateChanged?.Invoke();
         return ids.Count;
     }
 

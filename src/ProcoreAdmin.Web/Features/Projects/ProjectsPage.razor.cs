@@ -17,6 +17,7 @@ public partial class ProjectsPage : IDisposable
     [Inject] public required ProjectExportService Exports { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
 
     /// <summary>The status cell: plain text, one cached fragment for every row (a chip component per row cost ~25 components per page).</summary>
     private static readonly RenderFragment<CellContext<ProcoreProject>> StatusCell = context => builder =>
@@ -90,6 +91,12 @@ public partial class ProjectsPage : IDisposable
         _credential = _credentials.FirstOrDefault();
         _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
         _gridKey++;
+
+        // The address bar follows the chosen company, so a reload, a bookmark or a shared link opens it again.
+        if (companyId != CompanyQuery)
+        {
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("company", companyId), replace: true);
+        }
     }
 
     private static readonly (ProjectStatusFilter Value, string Text)[] StatusChoices =

@@ -311,8 +311,8 @@ public sealed partial class RotationEngine(
         }
 
         await audit.RecordAsync(actor, "rotation.complete", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, $"run {runId}; time to restore {ttr:0} s");
-        await notifications.RaiseAsync(new NotificationDraft("rotation-completed", NotificationSeverity.Info, $"Rotation completed: credential #{run.CredentialId}",
-            $"Credential set #{run.CredentialId} was rotated and verified. Time to restore: {ttr:0} s. Next rotation due {nextDue:yyyy-MM-dd}.",
+        await notifications.RaiseAsync(new NotificationDraft("rotation-completed", NotificationSeverity.Info, $"Rotation completed: {info?.Label ?? "credential set"}",
+            $"Credential set \"{info?.Label}\" was rotated and verified. Time to restore: {ttr:0} s. Next rotation due {nextDue:yyyy-MM-dd}.",
             run.CredentialId, runId, Owners(info?.Owners), $"rotation-complete:{runId}"), ct);
     }
 

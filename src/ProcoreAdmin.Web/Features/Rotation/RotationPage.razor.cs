@@ -66,6 +66,10 @@ public partial class RotationPage
         }
     }
 
+    // A credential by its name (the label), never by its database id.
+    private string CredentialName(long credentialId) =>
+        _due?.FirstOrDefault(d => d.CredentialId == credentialId)?.Label ?? (credentialId == _run?.CredentialId ? _label : null) ?? "a removed credential";
+
     private async Task LoadAsync()
     {
         _due = await Rotation.ListDueAsync();

@@ -46,4 +46,77 @@ public sealed class CredentialPagesTests : MudComponentTest
         public Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default) =>
             Task.FromResult<IReadOnlyList<CredentialConsumer>>([]);
     }
+
+    [Theory]
+    [InlineData(StaffRoles.Viewer)]
+    [InlineData(StaffRoles.Operator)]
+    public async Task FormPage_ForViewerOrOperator_IsReadOnly_WithNoFieldToFill(string role)
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        var id = await h.AddCredentialAsync("client-ro", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        Context.Services.AddSingleton(h.Credentials(role));
+        Context.AddAuthorization().SetAuthorized("Vera").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(role));
+
+        foreach (var page in new[] { Context.Render<CredentialFormPage>(), Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id)) })
+        {
+            page.WaitForAssertion(() => Assert.Contains("Only Admins can register or edit", page.Find("#credential-form-readonly").TextContent));
+            Assert.Empty(page.FindAll("form"));
+            Assert.Empty(page.FindAll("input, textarea"));
+            Assert.Empty(page.FindAll("#credential-save"));
+        }
+    }
+
+    [Fact]
+    public async Task FormPage_ForAdmin_ShowsTheForm()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+
+        var page = Context.Render<CredentialFormPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form")));
+        Assert.Empty(page.FindAll("#credential-form-readonly"));
+    }
+
+    [Fact]
+    public async Task FormPage_CustomEnvironment_LoginUrlHintHardCodesNoPort()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        var id = await h.AddCredentialAsync("client-hint", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+
+        var page = Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-login-url")));
+        Assert.DoesNotContain(":5380", page.Markup);
+        Assert.Contains("login host", page.Markup);
+    }
+
+    [Fact]
+    public async Task FormPage_FailedSave_MovesFocusToTheMessage_AndARequiredErrorGoesOnceTheFieldIsFilled()
+    {
+        await using var h = await RegistryHarness.CreateAsync();
+        Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
+        var focus = Context.JSInterop.SetupVoid("procoreAdmin.focus", "#credential-form-message");
+        focus.SetVoidResult();
+        var page = Context.Render<CredentialFormPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form")));
+
+        await page.Find("#credential-form").SubmitAsync();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#credential-form-message")));
+        focus.VerifyInvoke("procoreAdmin.focus");
+        bool HasError(string id) => page.Find($"#{id}").Closest(".mud-input-control")!.QuerySelector(".mud-input-error, .mud-input-helper-text.mud-input-error") is not null
+                                     || page.Find($"#{id}").Closest(".mud-input-control")!.ClassList.Contains("mud-input-error");
+        Assert.True(HasError("credential-label"));
+        Assert.True(HasError("credential-client-id"));
+
+        page.Find("#credential-label").Change("Filled in now");
+
+        page.WaitForAssertion(() => Assert.False(HasError("credential-label")));
+        Assert.True(HasError("credential-client-id")); // still empty, still flagged
+    }
 }

@@ -170,11 +170,19 @@ public sealed class MaintenanceTests : IAsyncLifetime
         var job = Assert.Single(g.Jobs.Created);
         Assert.Equal(typeof(ScheduledJobRunner), job.Type);
         Assert.Equal([s.Id, trigger], job.Args.Take(2));
-        Assert.Matches("^manual:test-subject:[0-9a-f]{8}$", trigger);
+        Assert.Matches("^manual:Test Staff:[0-9a-f]{8}$", trigger);
+        Assert.Equal("Run now by Test Staff", JobTriggerText.For(trigger)); // plain words on screen, not the label
         await g.Services.GetRequiredService<ScheduledJobRunner>().RunAsync(s.Id, trigger, CancellationToken.None);
         var history = await g.InScopeAsync<MaintenanceService, IReadOnlyList<JobRunView>>(m => m.ScheduleHistoryAsync(s.Id));
         Assert.Equal(trigger, Assert.Single(history).Trigger);
     }
+
+    [Theory]
+    [InlineData("schedule", "On schedule")]
+    [InlineData("manual:Ada Admin:93b6cb2b", "Run now by Ada Admin")]
+    [InlineData("manual:dev-admin:93b6cb2b", "Run now by dev-admin")]
+    public void TriggerText_ShowsPlainWords_NotTheStoredLabel(string trigger, string expected) =>
+        Assert.Equal(expected, JobTriggerText.For(trigger));
 
     [Fact]
     public async Task Runner_ForAKindWithoutAnInstalledJob_RecordsAClearFailure()

@@ -1,4 +1,6 @@
 using System.Net;
+using Bunit;
+using MudBlazor.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
@@ -156,6 +158,28 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
                 new System.Security.Claims.ClaimsIdentity(
                     [new("sub", subject), new("iss", "https://idp.test"), new("name", subject), new(StaffRoles.ClaimType, StaffRoles.Viewer)],
                     "test", "name", StaffRoles.ClaimType))));
+    }
+
+    [Fact]
+    public async Task Bell_AfterMarkAllRead_ShowsTheNewCountAtOnce_NotAfterThePollingInterval()
+    {
+        await using var g = CreateWithStub(new StubWebhook(_time));
+        var center = g.Services.GetRequiredService<NotificationCenter>();
+        await center.RaiseAsync(new NotificationDraft("a", NotificationSeverity.Info, "A", "B"));
+        await center.RaiseAsync(new NotificationDraft("b", NotificationSeverity.Info, "B", "B"));
+        await using var bunit = new Bunit.BunitContext();
+        bunit.JSInterop.Mode = Bunit.JSRuntimeMode.Loose;
+        bunit.Services.AddMudServices();
+        var inbox = Inbox(g, "reader-1");
+        bunit.Services.AddSingleton(inbox);
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+
+        var bell = bunit.Render<NotificationBell>();
+        bell.WaitForAssertion(() => Assert.Equal("Notifications, 2 unread", bell.Find("#notification-bell").GetAttribute("aria-label")));
+
+        await inbox.MarkAllReadAsync();
+
+        bell.WaitForAssertion(() => Assert.Equal("Notifications, 0 unread", bell.Find("#notification-bell").GetAttribute("aria-label")), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -102,6 +102,7 @@ public sealed class RotationChecklistTests : IAsyncLifetime
 
         var (_, _, json) = await Rotation(r => r.ExportAsync(run, "json"));
         var (_, _, csv) = await Rotation(r => r.ExportAsync(run, "csv"));
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, csv[..3]); // UTF-8 BOM, as every CSV export has
         foreach (var export in new[] { System.Text.Encoding.UTF8.GetString(json), System.Text.Encoding.UTF8.GetString(csv) })
         {
             Assert.DoesNotContain(_new, export);
