@@ -232,6 +232,29 @@ public sealed class ProcoreClient : IProcoreClient
             token.RefreshAt, token.ExpiresAt - token.AcquiredAt, token.FetchDuration, token.TokenType);
     }
 
+    public async Task<ProcoreAccessToken> GetAccessTokenAsync(ProcoreCredential credential, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var hosts = ResolveHosts(credential);
+        var fingerprint = TokenCache.FingerprintOf(credential, hosts);
+        var (token, fromCache) = await _tokens.GetAsync(credential, fingerprint, forceRefresh: false,
+            _ => FetchTokenAsync(credential, hosts), ct).ConfigureAwait(false);
+        return new ProcoreAccessToken(token.Value, token.TokenType, token.ExpiresAt, fromCache);
+    }
+
+    public void InvalidateAccessToken(string credentialKey, string accessToken)
+    {
+        ArgumentNullException.ThrowIfNull(credentialKey);
+        ArgumentNullException.ThrowIfNull(accessToken);
+        if (_tokens.Peek(credentialKey) is { } cached
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(cached.Value), Encoding.UTF8.GetBytes(accessToken)))
+        {
+            _tokens.Invalidate(credentialKey, cached);
+            _logger.TokensForgotten(credentialKey, true);
+        }
+    }
+
     public async Task RevokeAsync(ProcoreCredential credential, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
