@@ -19,8 +19,9 @@ if [ ! -f "$out/ProcoreAdmin.Web.dll" ]; then
   exit 1
 fi
 
-# Files, and entries of the dependency manifest, that belong to the companions only.
-pattern='ProcoreAdmin\.DevIdentity|ProcoreAdmin\.ProcoreSimulator|OpenIddict|Polly|Microsoft\.Extensions\.(Http\.)?Resilience'
+# Files, and entries of the dependency manifest, that belong to the companions only. (Polly and
+# Microsoft.Extensions.Http.Resilience are not among them: the Procore client's own handler pipeline uses them.)
+pattern='ProcoreAdmin\.DevIdentity|ProcoreAdmin\.ProcoreSimulator|OpenIddict'
 found=$( (cd "$out" && find . -type f | grep -E "$pattern"; grep -oE "\"($pattern)[^\"]*\"" ProcoreAdmin.Web.deps.json | sort -u) )
 if [ -n "$found" ]; then
   echo "release publish: FAILED, development companions in the Release output:"

@@ -38,8 +38,7 @@ public sealed class ReadmeScreenshotTests(BrowserFixture fixture)
             written.Add(await ShootAsync(page, folder, $"dashboard-{mode}.png"));
 
             await page.OpenSettledAsync("/projects");
-            await page.Locator("[data-testid=company-select]").ClickAsync();
-            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Northwind Builders" }).ClickAsync();
+            await UsabilityTests.ChooseNorthwindAsync(page);
             await Assertions.Expect(page.Locator("#projects-grid tbody tr.mud-table-row")).ToHaveCountAsync(25, new() { Timeout = 30_000 });
             written.Add(await ShootAsync(page, folder, $"projects-{mode}.png"));
 

@@ -80,6 +80,11 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
         await page.Keyboard.TypeAsync("ops@example.com");
         await TabToAsync(page, "credential-save");
         await page.Keyboard.PressAsync("Enter");
+        // The made-up secret fails the test before save (Procore cannot be reached here): the explicit "Save anyway"
+        // choice is reachable by keyboard too.
+        await page.Locator("#credential-save-anyway").WaitForAsync();
+        await TabToAsync(page, "credential-save-anyway");
+        await page.Keyboard.PressAsync("Enter");
 
         await page.WaitForURLAsync(new Regex("/credentials/\\d+$"));
         await Assertions.Expect(page.Locator("#credential-title")).ToHaveTextAsync("Keyboard only (browser test)");
@@ -87,9 +92,7 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
         await page.WaitForFunctionAsync("() => document.activeElement?.tagName === 'H1'");
 
         // Leave the shared app as it was: other tests pick the first credential of a company or of the console.
-        await page.Locator("#delete-confirm input, input#delete-confirm").First.FillAsync("Keyboard only (browser test)");
-        await page.Keyboard.PressAsync("Tab");
-        await page.Locator("#delete").ClickAsync();
+        await StepUpBrowserTests.ConfirmDeleteAsync(page, "Keyboard only (browser test)");
         await page.WaitForURLAsync(new Regex("/credentials$"));
         await page.Context.CloseAsync();
     }
@@ -101,14 +104,21 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
         await page.SignInAsync("viewer", "/projects");
         await page.OpenSettledAsync("/projects");
 
-        await page.Locator("[data-testid=company-select]").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Northwind Builders" }).ClickAsync();
+        // The company filter is a native select (lighter circuits): choose by its visible text.
+        await ChooseNorthwindAsync(page);
         await page.WaitForURLAsync(new Regex(@"/projects\?company=\d+$"));
 
         await page.ReloadAsync();
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("#projects-grid tbody tr.mud-table-row")).ToHaveCountAsync(25, new() { Timeout = 30_000 });
         await page.Context.CloseAsync();
+    }
+
+    internal static async Task ChooseNorthwindAsync(IPage page)
+    {
+        var select = page.Locator("[data-testid=company-select]");
+        var value = await select.Locator("option", new() { HasText = "Northwind Builders" }).GetAttributeAsync("value");
+        await select.SelectOptionAsync(value!);
     }
 
     private static Task<string> ActiveIdAsync(IPage page) =>

@@ -40,7 +40,7 @@ public static class MachineClientAuthentication
     {
         authentication.AddJwtBearer(Scheme, _ => { });
         authentication.Services.AddOptions<JwtBearerOptions>(Scheme)
-            .Configure<IOptions<TokenBrokerOptions>, IOptions<StaffAuthenticationOptions>, DevelopmentCompanions>((jwt, brokerOptions, staffOptions, companions) =>
+            .Configure<IOptions<TokenBrokerOptions>, IOptions<StaffAuthenticationOptions>, IDevelopmentCompanions>((jwt, brokerOptions, staffOptions, companions) =>
             {
                 var broker = brokerOptions.Value;
                 var staff = staffOptions.Value;

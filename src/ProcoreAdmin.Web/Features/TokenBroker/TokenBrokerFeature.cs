@@ -34,7 +34,10 @@ public static partial class TokenBrokerFeature
         services.AddSingleton<IRotationBlastRadiusSource, BrokerConsumersBlastRadius>();
         services.AddScoped<ProcoreTokenBroker>();
         services.AddScoped<BrokerGrantService>();
+#if DEVELOPMENT_COMPANIONS
+        // Development only (DevIdentity's machine client): the demo grant for the one-command default.
         services.AddHostedService<TokenBrokerStartup>();
+#endif
 
         services.AddRateLimiter(o =>
         {

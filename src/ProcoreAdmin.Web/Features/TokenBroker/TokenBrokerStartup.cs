@@ -1,3 +1,4 @@
+#if DEVELOPMENT_COMPANIONS
 using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.TokenBroker;
@@ -14,7 +15,7 @@ namespace ProcoreAdmin.Web.Features.TokenBroker;
 /// </summary>
 public sealed partial class TokenBrokerStartup(
     IDbContextFactory<AppDbContext> dbFactory,
-    DevelopmentCompanions companions,
+    IDevelopmentCompanions companions,
     IHostEnvironment environment,
     AuditTrail audit,
     TimeProvider time,
@@ -59,3 +60,4 @@ public sealed partial class TokenBrokerStartup(
     [LoggerMessage(Level = LogLevel.Information, Message = "Granted the development machine client {ClientId} the demo credential {CredentialId} (token broker)")]
     private static partial void LogSeeded(ILogger logger, string clientId, long credentialId);
 }
+#endif

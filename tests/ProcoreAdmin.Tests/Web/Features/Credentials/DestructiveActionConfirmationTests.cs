@@ -19,6 +19,7 @@ public sealed class DestructiveActionConfirmationTests : MudComponentTest
         var id = await h.AddCredentialAsync("client-x", "TESTSECRET-" + Guid.NewGuid().ToString("N"), company);
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
         Context.Services.AddSingleton<ICredentialConsumers>(new CredentialPagesTests.NoConsumers());
+        h.AddConsumersPanel(Context.Services, StaffRoles.Admin);
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");

@@ -99,6 +99,8 @@ public sealed class BrokerHarness : IDisposable
         var state = (IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
         var identity = new ClaimsIdentity(
             [new Claim("sub", "admin-subject"), new Claim("iss", "https://test-idp"), new Claim("name", "Test Admin"),
+             // Signed in just now: promotion is a step-up action that needs a recent sign-in.
+             new Claim(CurrentStaff.AuthTimeClaim, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
              .. TestSignInExtensions.RolesFor(StaffRoles.Admin).Select(r => new Claim(StaffRoles.ClaimType, r))],
             "test", "name", StaffRoles.ClaimType);
         state.SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(identity))));
