@@ -169,12 +169,15 @@ public static class AuditChainHash
 /// <summary>
 /// Seals every audit row as it is saved: sequence = tail + 1, previous hash = the tail's hash, hash = HMAC over the row.
 /// Appends are serialized by the database: the tail is read inside the write transaction (SQLite: BEGIN IMMEDIATE holds the
-/// single writer lock; SQL Server: an exclusive application lock held until commit), and the unique index on the sequence makes a
+/// single writer lock; SQL Server: an exclusive application lock held until commit; PostgreSQL: a transaction-scoped advisory lock), and the unique index on the sequence makes a
 /// fork impossible even if that were bypassed. When the caller has no transaction, one is opened here and committed after the save.
 /// </summary>
 public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterceptor
 {
     private const string SqlServerLock = "EXEC sp_getapplock @Resource = N'ProcoreAdmin.AuditChain', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000";
+
+    /// <summary>PostgreSQL: a transaction-scoped advisory lock (released at commit or rollback); the number names the audit chain.</summary>
+    private const string PostgresLock = "SELECT pg_advisory_xact_lock(7023390113641189121)";
     private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -189,6 +192,10 @@ public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterc
             if (db.Database.IsSqlServer())
             {
                 db.Database.ExecuteSqlRaw(SqlServerLock);
+            }
+            else if (db.Database.IsNpgsql())
+            {
+                db.Database.ExecuteSqlRaw(PostgresLock);
             }
 
             Seal(added, Tail(db).FirstOrDefault());
@@ -210,6 +217,10 @@ public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterc
             if (db.Database.IsSqlServer())
             {
                 await db.Database.ExecuteSqlRawAsync(SqlServerLock, cancellationToken);
+            }
+            else if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync(PostgresLock, cancellationToken);
             }
 
             Seal(added, await Tail(db).FirstOrDefaultAsync(cancellationToken));
@@ -278,6 +289,9 @@ public sealed class AuditChainInterceptor(AuditChainKey key) : SaveChangesInterc
         var previous = tail?.Hash ?? "";
         foreach (var e in added)
         {
+            // The time is sealed as the database stores it: PostgreSQL keeps whole microseconds, so finer ticks would be
+            // lost on the round trip and the row would verify as altered.
+            e.OccurredUtc = e.OccurredUtc.AddTicks(-(e.OccurredUtc.Ticks % TimeSpan.TicksPerMicrosecond));
             e.Sequence = ++sequence;
             e.PreviousHash = previous;
             e.Hash = AuditChainHash.Compute(secret, e);
