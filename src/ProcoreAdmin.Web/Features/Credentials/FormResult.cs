@@ -141,6 +141,14 @@ public static class InputRules
             return null;
         }
 
+        if (HasFormatCharacters(value))
+        {
+            // An address is accepted by the mail parser with a bidi override or zero-width character inside it, and then
+            // displays as someone else's; refused like in every other text field.
+            errors[field] = "Owners contains invisible formatting characters (such as right-to-left overrides); type the addresses again without them.";
+            return null;
+        }
+
         var bad = parts.Where(p => !IsEmailAddress(p)).ToList();
         if (bad.Count > 0)
         {
@@ -163,9 +171,9 @@ public static class InputRules
         (owners ?? "").Split(OwnerSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(IsEmailAddress).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    /// <summary>A single plain address (<c>name@host.domain</c>), no display name, no control characters.</summary>
+    /// <summary>A single plain address (<c>name@host.domain</c>), no display name, no control or invisible formatting characters.</summary>
     public static bool IsEmailAddress(string value) =>
-        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"')
+        value.Length <= 254 && !value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"') && !HasFormatCharacters(value)
         && System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && address.Host.Contains('.', StringComparison.Ordinal);
 
     /// <summary>The longest client secret accepted anywhere (register, replace, rotation): one limit for every form and the store.</summary>

@@ -246,15 +246,27 @@ public sealed class OutboundPolicyTests
             }
         });
         await using var redirector = await LoopbackRedirector.StartAsync($"http://127.0.0.1:{targetPort}/steal");
-        using var request = new HttpRequestMessage(HttpMethod.Post, redirector.Url)
+        if (client == ProcoreAdmin.ProcoreClient.ProcoreClient.HttpClientName)
         {
-            Content = new FormUrlEncodedContent([KeyValuePair.Create<string?, string?>("client_secret", "TESTSECRET-" + Guid.NewGuid().ToString("N"))]),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "TESTTOKEN");
+            // The Procore pipeline only sends requests the client itself built (each carries its request context), so the
+            // secret goes out the way production sends it: a token request whose endpoint answers 302.
+            var baseUrl = redirector.Url[..^"oauth/token".Length];
+            await Assert.ThrowsAsync<ProcoreApiException>(() => w.Procore.AcquireTokenAsync(Custom(baseUrl, baseUrl)));
+            Assert.True(redirector.Requested, "the token request reached the redirecting endpoint");
+        }
+        else
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, redirector.Url)
+            {
+                Content = new FormUrlEncodedContent([KeyValuePair.Create<string?, string?>("client_secret", "TESTSECRET-" + Guid.NewGuid().ToString("N"))]),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "TESTTOKEN");
 
-        using var response = await w.Http(client).SendAsync(request);
+            using var response = await w.Http(client).SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+            Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        }
+
         target.Stop();
         await acceptTask;
         Assert.Equal(0, accepted);
@@ -287,11 +299,17 @@ public sealed class OutboundPolicyTests
                 }
 
                 var reply = $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+                Volatile.Write(ref _requested, true);
                 await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(reply));
             });
         }
 
         public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/oauth/token";
+
+        private bool _requested;
+
+        /// <summary>True once a request has been read (set before the 302 is written).</summary>
+        public bool Requested => Volatile.Read(ref _requested);
 
         public static Task<LoopbackRedirector> StartAsync(string location)
         {

@@ -69,17 +69,19 @@ public sealed class FormatCharactersAndVerifyTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var id = await RegisterAsync();
         var service = Service(time);
+        // Registering tests the secret before saving it with a throw-away token that is never cached: counted from here.
+        var afterRegistration = _h.TokenRequests();
 
         var first = await service.VerifyAsync(id);
         time.Advance(TimeSpan.FromSeconds(11));
         var second = await service.VerifyAsync(id);
-        Assert.Equal(1, _h.TokenRequests());
+        Assert.Equal(afterRegistration + 1, _h.TokenRequests());
 
         time.Advance(TimeSpan.FromSeconds(11));
         var fresh = await service.VerifyAsync(id, freshToken: true);
 
         Assert.Equal([VerificationOutcome.Ok, VerificationOutcome.Ok, VerificationOutcome.Ok], [first.Outcome, second.Outcome, fresh.Outcome]);
-        Assert.Equal(2, _h.TokenRequests());
+        Assert.Equal(afterRegistration + 2, _h.TokenRequests());
     }
 
     [Fact]
