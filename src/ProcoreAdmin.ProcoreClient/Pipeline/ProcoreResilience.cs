@@ -135,6 +135,8 @@ internal static class ProcoreResilience
         var attempt = context.NextDelayKind == ProcoreProgressKind.WaitingForRateLimit && status == 429
             ? context.RateLimitRetries
             : context.TransientRetries;
+        var reason = status?.ToString(CultureInfo.InvariantCulture)
+                     ?? (outcome.Exception is ProcoreAttemptTimeoutException ? nameof(ProcoreErrorKind.Timeout) : nameof(ProcoreErrorKind.Unreachable));
         if (status == 429 || context.NextDelayKind == ProcoreProgressKind.WaitingForRateLimit)
         {
             owner.Logger.RateLimitedWaiting(status ?? 0, context.Operation, context.Credential.Key, context.CompanyId, (long)delay.TotalMilliseconds, attempt);
@@ -145,11 +147,11 @@ internal static class ProcoreResilience
         }
         else
         {
-            var reason = status?.ToString(CultureInfo.InvariantCulture)
-                         ?? (outcome.Exception is ProcoreAttemptTimeoutException ? nameof(ProcoreErrorKind.Timeout) : nameof(ProcoreErrorKind.Unreachable));
             owner.Logger.TransientRetry(context.Operation, reason, attempt, (long)delay.TotalMilliseconds);
-            ProcoreTelemetry.RecordRetry(context.Operation, reason, attempt);
         }
+
+        // Every retry is counted, whatever its cause: a 429 is a rate-limited response and also a request sent again.
+        ProcoreTelemetry.RecordRetry(context.Operation, reason, attempt);
 
         owner.ReportWait(context.Progress, context.NextDelayKind, delay, status, attempt);
     }
