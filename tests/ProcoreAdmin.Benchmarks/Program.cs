@@ -16,6 +16,7 @@ public static class Program
         new G1TokenEconomy(),
         new G2ClientOverhead(),
         new G3RateLimitCompliance(),
+        new G3bSharedRollingQuota(),
         new G4FaultTolerance(),
         new G5MemoryPerCircuit(),
         new G6GridInteractionLatency(),
