@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Adds one migration with the same name to every provider (SQLite, SQL Server, PostgreSQL), as DESIGN.md §6.7 asks.
+# Adds one migration with the same name to every provider (SQLite, SQL Server, PostgreSQL),; one model, every provider in step.
 # Usage: .scripts/add-migration.sh <MigrationName>
 set -euo pipefail
 name=${1:?usage: .scripts/add-migration.sh <MigrationName>}

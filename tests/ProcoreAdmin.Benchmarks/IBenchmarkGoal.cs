@@ -1,7 +1,7 @@
 namespace ProcoreAdmin.Benchmarks;
 
 /// <summary>
-/// One performance goal of shared/QUALITY.md §B (G1, G2, …). To add a goal: put a class in <c>Goals/</c> named after
+/// One performance goal (G1, G2, …). To add a goal: put a class in <c>Goals/</c> named after
 /// the goal (e.g. <c>G5MemoryPerCircuit</c>) and add one instance to <see cref="Program.Goals"/> — there is no scanning.
 /// </summary>
 /// <remarks>
@@ -25,6 +25,6 @@ public interface IBenchmarkGoal
 /// <summary>What one goal measured.</summary>
 /// <param name="Goal">The goal id ("G3").</param>
 /// <param name="Figure">What was measured, e.g. "429s 0, requests 100 list + 1 token, elapsed 3.41 s = 0.85x min".</param>
-/// <param name="Bar">The bar from QUALITY.md, e.g. "429s = 0, 100 + 1, <= 1.2x".</param>
+/// <param name="Bar">The goal's bar, e.g. "429s = 0, 100 + 1, <= 1.2x".</param>
 /// <param name="Pass">Whether every part of the bar was met.</param>
 public sealed record GoalResult(string Goal, string Figure, string Bar, bool Pass);

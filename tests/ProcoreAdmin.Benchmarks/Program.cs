@@ -3,7 +3,7 @@ using ProcoreAdmin.Benchmarks.Goals;
 namespace ProcoreAdmin.Benchmarks;
 
 /// <summary>
-/// Performance goals of shared/QUALITY.md §B, measured side by side in one run:
+/// The performance goals (G1–G11), measured side by side in one run:
 /// <c>dotnet run -c Release --project tests/ProcoreAdmin.Benchmarks [-- --goal G2 [--goal G3]] [--list]</c>.
 /// Prints one line per goal (figure, bar, PASS/FAIL). Exit code 0 when every goal was measured (even if a bar was
 /// missed), 2 when the harness crashed, 64 for bad arguments.

@@ -11,14 +11,14 @@ internal enum ProjectView
     /// <summary><c>serializer_view=compact</c> (v1.0): id, name and display_name.</summary>
     SerializerCompact,
 
-    /// <summary>v1.0 list fields (procore-api.md §3.3).</summary>
+    /// <summary>v1.0 list fields (the subset Procore returns in list responses).</summary>
     V10,
 
     /// <summary>v1.1 normal/extended: the v1.0 set plus the v1.1 fields.</summary>
     V11,
 }
 
-/// <summary>Writes simulated entities with Procore's field names (procore-api.md §3).</summary>
+/// <summary>Writes simulated entities with Procore's field names.</summary>
 internal static class EntityJson
 {
     public static void WriteProject(Utf8JsonWriter w, ProjectRecord p, ProjectView view)

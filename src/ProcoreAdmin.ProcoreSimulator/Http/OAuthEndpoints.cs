@@ -8,7 +8,7 @@ namespace ProcoreAdmin.ProcoreSimulator.Http;
 
 /// <summary>
 /// The login host: <c>POST /oauth/token</c>, <c>GET /oauth/token/info</c>, <c>POST /oauth/revoke</c>, with Doorkeeper's
-/// error shapes and wording (Procore's auth server is Doorkeeper; see procore-api.md §1.6).
+/// error shapes and wording (Procore's auth server is Doorkeeper).
 /// </summary>
 internal sealed class OAuthEndpoints
 {

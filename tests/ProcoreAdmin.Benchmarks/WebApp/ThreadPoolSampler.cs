@@ -4,7 +4,7 @@ namespace ProcoreAdmin.Benchmarks.WebApp;
 
 /// <summary>
 /// Samples the thread pool's queue (<see cref="ThreadPool.PendingWorkItemCount"/>, the value behind
-/// <c>dotnet.thread_pool.queue.length</c>) every 100 ms while running, as QUALITY.md's 2-core notes ask for G5/G6.
+/// <c>dotnet.thread_pool.queue.length</c>) every 100 ms while running, so G5/G6 show whether the 2-core thread pool was starved.
 /// </summary>
 public sealed class ThreadPoolSampler : IAsyncDisposable
 {
