@@ -73,10 +73,12 @@ public sealed class StepUpBrowserTests(BrowserFixture fixture)
             await page.Locator("input[name=password]").FillAsync("dev");
             await page.Locator("#signin").ClickAsync();
 
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"/credentials/{id}$"));
+            await page.WaitForPathAsync(new System.Text.RegularExpressions.Regex($"/credentials/{id}$"));
             await page.WaitForCircuitAsync();
+            // The detail has loaded in the new circuit before Delete is pressed again.
+            await Assertions.Expect(page.Locator("#credential-title")).ToHaveTextAsync(label);
             await ConfirmDeleteAsync(page, label);
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/credentials$"));
+            await page.WaitForPathAsync(new System.Text.RegularExpressions.Regex("/credentials$"));
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed record StaffActor(string Issuer, string Subject, string Name, stri
 }
 
 /// <summary>Thrown by services when the caller's role does not allow the operation. Nothing has changed when it is thrown.</summary>
-public class StaffForbiddenException(string message) : Exception(message);
+public class StaffForbiddenException(string message) : ProcoreAdmin.Web.Shared.UserFacingException(message);
 
 /// <summary>
 /// Thrown by services before a dangerous action when the caller's last sign-in (OIDC <c>auth_time</c>) is older than

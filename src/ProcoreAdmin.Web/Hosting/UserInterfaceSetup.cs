@@ -34,6 +34,7 @@ public static class UserInterfaceSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CurrentStaff>();
         builder.Services.AddScoped<BrowserTimeZone>();
+        builder.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         return builder;
     }
 

@@ -3,6 +3,7 @@ using MudBlazor;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.Web.Components.Shared;
 using ProcoreAdmin.Web.Hosting;
+using ProcoreAdmin.Web.Shared;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
 
@@ -18,6 +19,7 @@ public partial class CredentialDetailPage
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required UserActions Actions { get; init; }
 
     [Parameter]
     public long Id { get; set; }
@@ -207,26 +209,15 @@ public partial class CredentialDetailPage
         }
     });
 
-    /// <summary>Runs an action; a role refusal or a vanished credential becomes a message, never a broken circuit.</summary>
+    /// <summary>Runs an action; a refusal or a vanished credential becomes a message, never a broken circuit.</summary>
     private async Task RunAsync(Func<Task> action)
     {
         _busy = true;
         _message = null;
         try
         {
-            await action();
-        }
-        catch (RecentSignInRequiredException)
-        {
-            Navigation.NavigateToReauthenticate();
-        }
-        catch (StaffForbiddenException ex)
-        {
-            _message = ex.Message;
-        }
-        catch (KeyNotFoundException)
-        {
-            _message = "This credential no longer exists.";
+            var refused = await Actions.RunAsync(action, "This credential no longer exists.");
+            _message ??= refused;
         }
         finally
         {

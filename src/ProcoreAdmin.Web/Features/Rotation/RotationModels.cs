@@ -39,10 +39,10 @@ public sealed record RotationRunView(
 
 /// <summary>A rotation of this credential is already active (the unique index on the active run said so).</summary>
 public sealed class RotationConflictException(long credentialId)
-    : Exception($"A rotation of credential set {credentialId} is already in progress. Open it on the Rotation page instead of starting another.");
+    : ProcoreAdmin.Web.Shared.UserFacingException($"A rotation of credential set {credentialId} is already in progress. Open it on the Rotation page instead of starting another.");
 
 /// <summary>A step cannot run now (order, state, or input); the message is shown to the user as is.</summary>
-public sealed class RotationStepException(string message) : Exception(message);
+public sealed class RotationStepException(string message) : ProcoreAdmin.Web.Shared.UserFacingException(message);
 
 /// <summary>What a rotation or another alarming action on a credential reaches (shown in the confirmation).</summary>
 public sealed record BlastRadius(long CredentialId, string Label, IReadOnlyList<string> Companies, IReadOnlyList<string> Schedules, IReadOnlyList<string> Owners)

@@ -16,6 +16,7 @@ public sealed class LocalTimeTests : MudComponentTest
     public void Time_InTheBrowsersZone_CarriesAZoneLabel(string zone, string expected)
     {
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult(zone);
 
         var cut = Context.Render<LocalTime>(p => p.Add(x => x.Utc, new DateTime(2026, 1, 15, 12, 0, 0, DateTimeKind.Utc)));
@@ -27,6 +28,7 @@ public sealed class LocalTimeTests : MudComponentTest
     public void Date_WithoutATimeOfDay_HasNoZoneLabel()
     {
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
 
         var cut = Context.Render<LocalTime>(p => p.Add(x => x.Utc, new DateTime(2026, 1, 15, 12, 0, 0, DateTimeKind.Utc)).Add(x => x.Format, "yyyy-MM-dd"));

@@ -34,6 +34,7 @@ public sealed class AuditPageChainStatusTests : MudComponentTest, IAsyncLifetime
         Context.Services.AddScoped(_ => FixedAuthenticationState.As(StaffRoles.Viewer));
         Context.Services.AddScoped<AuditService>();
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("Vera Viewer");

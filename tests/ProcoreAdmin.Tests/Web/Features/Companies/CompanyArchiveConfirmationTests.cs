@@ -21,6 +21,7 @@ public sealed class CompanyArchiveConfirmationTests : MudComponentTest
         Context.Services.AddSingleton(h.Companies(StaffRoles.Admin));
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(StaffRoles.Admin, StaffRoles.Operator, StaffRoles.Viewer);
         var dialogs = Context.Render<MudDialogProvider>();

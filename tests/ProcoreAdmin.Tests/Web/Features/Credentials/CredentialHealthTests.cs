@@ -71,6 +71,7 @@ public sealed class CredentialHealthTests : MudComponentTest
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Viewer));
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Vera Viewer").SetRoles(StaffRoles.Viewer);
         var page = Context.Render<CredentialsPage>();

@@ -21,6 +21,7 @@ public sealed class CredentialPagesTests : MudComponentTest
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddSingleton<ICredentialConsumers>(new NoConsumers());
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Vera Viewer").SetRoles(StaffRoles.Viewer);
 

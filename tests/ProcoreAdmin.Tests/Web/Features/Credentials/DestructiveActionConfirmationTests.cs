@@ -22,6 +22,7 @@ public sealed class DestructiveActionConfirmationTests : MudComponentTest
         h.AddConsumersPanel(Context.Services, StaffRoles.Admin);
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(StaffRoles.Admin, StaffRoles.Operator, StaffRoles.Viewer);
         var dialogs = Context.Render<MudDialogProvider>();

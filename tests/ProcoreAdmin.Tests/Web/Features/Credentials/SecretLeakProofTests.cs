@@ -69,6 +69,7 @@ public sealed class SecretLeakProofTests : MudComponentTest
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddSingleton<ICredentialConsumers>(new CredentialPagesTests.NoConsumers());
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
         var markup = new StringBuilder();

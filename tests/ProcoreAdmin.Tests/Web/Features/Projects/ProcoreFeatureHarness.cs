@@ -117,6 +117,7 @@ public sealed class ProcoreFeatureHarness : IAsyncDisposable
 
         services.AddScoped<CurrentStaff>();
         services.AddScoped<BrowserTimeZone>();
+        services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         services.AddScoped<ProjectBrowserService>();
         services.AddScoped<ProjectExportService>();
         services.AddSingleton<ProjectExportStore>();

@@ -33,6 +33,7 @@ public sealed class RotationPageTests : MudComponentTest, IAsyncLifetime
         Context.Services.AddSingleton(_scope.ServiceProvider.GetRequiredService<RotationService>());
         Context.Services.AddSingleton<TimeProvider>(_time);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(StaffRoles.Admin, StaffRoles.Operator, StaffRoles.Viewer);
     }

@@ -33,6 +33,7 @@ public sealed class ConsumersPanelTests : MudComponentTest
 
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         h.AddConsumersPanel(Context.Services, StaffRoles.Admin);
         Context.AddAuthorization().SetAuthorized("Ada Admin").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
@@ -63,6 +64,7 @@ public sealed class ConsumersPanelTests : MudComponentTest
         var id = await h.AddCredentialAsync("client-ui", "TESTSECRET-" + Guid.NewGuid().ToString("N"), northwind);
         Context.Services.AddSingleton(TimeProvider.System);
         Context.Services.AddScoped<BrowserTimeZone>();
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
         h.AddConsumersPanel(Context.Services, StaffRoles.Viewer);
         Context.AddAuthorization().SetAuthorized("Vera Viewer").SetRoles(StaffRoles.Viewer);
