@@ -3,7 +3,6 @@ using MudBlazor;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.Web.Components.Shared;
 using ProcoreAdmin.Web.Hosting;
-using ProcoreAdmin.Web.Shared;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
 
