@@ -9,7 +9,22 @@ namespace ProcoreAdmin.Web.Features.Audit;
 
 public sealed record AuditFilter(DateTime? FromUtc = null, DateTime? ToUtc = null, string? Actor = null, string? Action = null, string? Target = null, string? Outcome = null);
 
-public sealed record AuditQueryResult(IReadOnlyList<AuditEvent> Items, int Total);
+/// <summary>One page of events; <paramref name="CredentialNames"/> maps the credential ids the page's rows target to their names.</summary>
+public sealed record AuditQueryResult(IReadOnlyList<AuditEvent> Items, int Total, IReadOnlyDictionary<long, string>? CredentialNames = null)
+{
+    /// <summary>The name to show for a row's target: a credential by its label (its id stays available to the caller), anything else as stored.</summary>
+    public string? TargetName(AuditEvent e) =>
+        AuditTargetIds.CredentialId(e) is { } id && CredentialNames?.TryGetValue(id, out var name) == true ? name : null;
+}
+
+/// <summary>How audit rows name their targets.</summary>
+public static class AuditTargetIds
+{
+    /// <summary>The credential id a row targets (target type "credential", any case), or null.</summary>
+    public static long? CredentialId(AuditEvent e) =>
+        string.Equals(e.TargetType, "credential", StringComparison.OrdinalIgnoreCase)
+        && long.TryParse(e.TargetId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+}
 
 /// <summary>Reads the append-only audit trail (Viewer) and exports it as injection-safe CSV (the export is audited too).</summary>
 public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, AuditChainVerifier? chain = null, AuditChainStatus? chainStatus = null)
@@ -38,7 +53,11 @@ public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, Curr
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(e => e.OccurredUtc).ThenByDescending(e => e.Id)
             .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
-        return new AuditQueryResult(items, total);
+        var credentialIds = items.Select(AuditTargetIds.CredentialId).OfType<long>().Distinct().ToList();
+        var names = credentialIds.Count == 0
+            ? new Dictionary<long, string>()
+            : await db.CredentialSets.AsNoTracking().Where(c => credentialIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Label, ct);
+        return new AuditQueryResult(items, total, names);
     }
 
     public async Task<IReadOnlyList<string>> ActionsAsync(CancellationToken ct = default)

@@ -78,6 +78,37 @@ public sealed class AuditPageChainStatusTests : MudComponentTest, IAsyncLifetime
         }, TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task AuditTable_CredentialTarget_ShowsTheCredentialsName_AndKeepsItsIdInTheLink()
+    {
+        long id;
+        await using (var db = _db.CreateDbContext())
+        {
+            var credential = new ProcoreAdmin.Data.Credentials.CredentialSet { Label = "Falcon Data Hub", Environment = "Production", ClientId = "client-falcon" };
+            db.CredentialSets.Add(credential);
+            await db.SaveChangesAsync();
+            id = credential.Id;
+        }
+
+        var idText = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await _audit.RecordAsync(StaffActor.System, "credential.verify", "Credential", idText, AuditOutcomes.Succeeded);
+        await _audit.RecordAsync(StaffActor.System, "apiconsole.call", "credential", idText, AuditOutcomes.Succeeded);
+
+        var cut = Context.Render<AuditPage>();
+        cut.WaitForAssertion(() =>
+        {
+            var cells = cut.FindAll("td[data-testid='audit-target-cell']");
+            Assert.Equal(2, cells.Count);
+            Assert.All(cells, cell =>
+            {
+                Assert.Equal("Falcon Data Hub", cell.TextContent.Trim());
+                var link = cell.QuerySelector("a")!;
+                Assert.EndsWith($"credentials/{idText}", link.GetAttribute("href"), StringComparison.Ordinal);
+                Assert.Equal($"credential #{idText}", link.GetAttribute("title"));
+            });
+        }, TimeSpan.FromSeconds(10));
+    }
+
     private sealed class Factory(DbContextOptions<AppDbContext> options) : IDbContextFactory<AppDbContext>
     {
         public AppDbContext CreateDbContext() => new(options);
