@@ -23,19 +23,26 @@ public static class UserInterfaceSetup
                 o.MaximumReceiveMessageSize = 64 * 1024;
                 o.EnableDetailedErrors = development;
             });
-        builder.Services.AddMudServices(o =>
-        {
-            // Bottom left: clear of the page actions (Verify now, Edit) that sit at the top right; gone after 4 s.
-            o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
-            o.SnackbarConfiguration.VisibleStateDuration = 4000;
-            o.SnackbarConfiguration.ShowCloseIcon = true;
-            o.SnackbarConfiguration.PreventDuplicates = true;
-        });
+        builder.Services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
+        builder.Services.AddScoped<SnackbarTimeLimit>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SnackbarTimeLimitCircuitHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CurrentStaff>();
         builder.Services.AddScoped<BrowserTimeZone>();
         builder.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         return builder;
+    }
+
+    /// <summary>
+    /// Snackbars sit bottom left, clear of the page actions (Verify now, Edit) at the top right, carry a close button and
+    /// go after 4 s; <see cref="SnackbarTimeLimit"/> closes them even while hovered.
+    /// </summary>
+    public static void ConfigureSnackbars(SnackbarConfiguration snackbars)
+    {
+        snackbars.PositionClass = Defaults.Classes.Position.BottomLeft;
+        snackbars.VisibleStateDuration = 4000;
+        snackbars.ShowCloseIcon = true;
+        snackbars.PreventDuplicates = true;
     }
 
     public static WebApplication UseErrorPages(this WebApplication app)
