@@ -183,6 +183,36 @@ public sealed class NotificationDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NotificationsPage_MarkReadOnACard_LeavesOnlyTheOtherUnread()
+    {
+        await using var g = CreateWithStub(new StubWebhook(_time));
+        var center = g.Services.GetRequiredService<NotificationCenter>();
+        await center.RaiseAsync(new NotificationDraft("a", NotificationSeverity.Info, "First", "B"));
+        await center.RaiseAsync(new NotificationDraft("b", NotificationSeverity.Warning, "Second", "B"));
+        await using var bunit = new Bunit.BunitContext();
+        bunit.JSInterop.Mode = Bunit.JSRuntimeMode.Loose;
+        bunit.Services.AddMudServices();
+        var inbox = Inbox(g, "reader-1");
+        bunit.Services.AddSingleton(inbox);
+        bunit.Services.AddSingleton<TimeProvider>(_time);
+        bunit.Services.AddScoped<BrowserTimeZone>();
+        bunit.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
+        bunit.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
+        bunit.AddAuthorization().SetAuthorized("reader-1").SetRoles(StaffRoles.Viewer);
+
+        var page = bunit.Render<NotificationsPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("#notifications [data-notification-kind]").Count));
+        page.Find("[data-notification-kind=a] button").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Empty(page.FindAll("[data-notification-kind=a] button"));
+            Assert.Single(page.FindAll("[data-notification-kind=b] button"));
+        });
+        Assert.Equal(1, await inbox.UnreadCountAsync());
+    }
+
+    [Fact]
     public async Task Inbox_UnreadCountAndMarkRead()
     {
         await using var g = CreateWithStub(new StubWebhook(_time));
