@@ -46,7 +46,10 @@ public partial class ApiConsolePage
             OnCredentialChanged(_credentials.FirstOrDefault()?.CredentialId);
             _history = await Console.RecentHistoryAsync(_onlyMine);
         });
-        _credentials ??= [];
+        if (_error is not null || _credentials is null)
+        {
+            _credentials = []; // refused: nothing to run with, the message says why
+        }
     }
 
     private void OnCredentialChanged(long? credentialId)
