@@ -29,6 +29,13 @@ public sealed class RotationBrowserTests(BrowserFixture fixture)
         await row.Locator("[data-testid=rotate]").ClickAsync();
         await Assertions.Expect(page.Locator("#rotation-run")).ToBeVisibleAsync();
 
+        // The started run is in the address bar: a reload shows it again.
+        var runId = await page.Locator("#rotation-run").GetAttributeAsync("data-run-id");
+        await page.WaitForPathAsync(new System.Text.RegularExpressions.Regex($@"/rotation\?run={runId}$"));
+        await page.ReloadAsync();
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("#rotation-run")).ToHaveAttributeAsync("data-run-id", runId!);
+
         await page.Locator("#do-prepare").ClickAsync();
         await Assertions.Expect(page.Locator("[data-step='1']")).ToHaveAttributeAsync("data-step-state", "Done");
         await Field(page, "step-notes").FillAsync("Rehearsed by hand");
@@ -55,6 +62,14 @@ public sealed class RotationBrowserTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#run-state")).ToHaveTextAsync("Completed");
         await Assertions.Expect(page.Locator("#time-to-restore")).ToContainTextAsync("Time to restore");
         await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync(newSecret);
+
+        // Back leaves the run's address and closes it; Forward opens it again.
+        await page.GoBackAsync();
+        await Assertions.Expect(page.Locator("#rotation-run")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#due-credentials")).ToBeVisibleAsync();
+        await page.GoForwardAsync();
+        await Assertions.Expect(page.Locator("#rotation-run")).ToHaveAttributeAsync("data-run-id", runId!);
+        await Assertions.Expect(page.Locator("#run-state")).ToHaveTextAsync("Completed");
 
         // The credential itself now verifies with the new (current) secret.
         await page.GotoAsync("/credentials");

@@ -81,23 +81,23 @@ public sealed partial class ApiConsoleService(
     /// as a result with <see cref="ConsoleResult.ErrorKind"/>, never as an exception (except the role check and invalid input).
     /// </summary>
     /// <exception cref="StaffForbiddenException">The caller is not an Operator or Admin.</exception>
-    /// <exception cref="ArgumentException">Unknown credential, company id or call.</exception>
+    /// <exception cref="UserFacingException">Unknown credential, company id or call.</exception>
     public async Task<ConsoleResult> RunAsync(ConsoleRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var actor = await staff.RequireAsync(StaffRoles.Operator, "run API console calls");
         if (request.ProcoreCompanyId <= 0)
         {
-            throw new ArgumentException("A Procore company id is a positive number.", nameof(request));
+            throw new UserFacingException("A Procore company id is a positive number.");
         }
 
         if (!Enum.IsDefined(request.Endpoint))
         {
-            throw new ArgumentException("Unknown console call.", nameof(request));
+            throw new UserFacingException("Unknown console call.");
         }
 
         var credential = await directory.FindCredentialAsync(request.CredentialId, ct)
-                         ?? throw new ArgumentException("Unknown credential set.", nameof(request));
+                         ?? throw new UserFacingException("Unknown credential set.");
         var procoreCredential = directory.ToProcoreCredential(credential);
         var path = ConsoleEndpoints.PathFor(request.Endpoint, request.ProcoreCompanyId);
         var plannedUrl = new Uri(procoreCredential.Hosts.ApiBaseUrl, path.TrimStart('/'));

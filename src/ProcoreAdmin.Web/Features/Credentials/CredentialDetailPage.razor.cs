@@ -7,8 +7,10 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.Credentials;
 
 /// <summary>
-/// One credential: metadata, secret fingerprints, last check, installations, the schedules tied to it, and the
-/// destructive actions — each behind <see cref="ConfirmDialog"/> with its blast radius, and retire undoable.
+/// One credential, composed of <see cref="CredentialHeader"/> (status, Verify now, Edit), <see cref="CredentialMetadataPanel"/>,
+/// <see cref="CredentialSecretPanel"/>, <see cref="CredentialHealthPanel"/> (last check), <see cref="CredentialInstallationsPanel"/>,
+/// the token broker's consumers, <see cref="CredentialSchedulesPanel"/> and <see cref="CredentialDangerZone"/>. The page holds
+/// the state and the actions; destructive ones go behind <see cref="ConfirmDialog"/> with their blast radius, retire is undoable.
 /// </summary>
 public partial class CredentialDetailPage
 {

@@ -8,8 +8,11 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.Rotation;
 
 /// <summary>
-/// Credential sets by due date, recent runs and the open run's checklist. Alarming actions (suspected compromise,
-/// cancelling a run) go through <see cref="ConfirmDialog"/> with the blast radius and a required reason.
+/// Credential sets by due date (<see cref="DueCredentialsTable"/>), recent runs (<see cref="RecentRunsTable"/>) and the
+/// open run's checklist: <see cref="RotationRunHeader"/>, <see cref="RotationStepList"/> and one component per step kind.
+/// The open run follows the address (<c>rotation?run={id}</c>): opening or starting one adds a history entry, so a
+/// reload shows it again and Back closes it. Alarming actions (suspected compromise, cancelling a run) go through
+/// <see cref="ConfirmDialog"/> with the blast radius and a required reason; every action runs through <see cref="UserActions"/>.
 /// </summary>
 public partial class RotationPage
 {
@@ -17,6 +20,7 @@ public partial class RotationPage
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
+    [Inject] public required UserActions Actions { get; init; }
 
     [SupplyParameterFromQuery(Name = "run")]
     public long? RunId { get; set; }
@@ -34,25 +38,29 @@ public partial class RotationPage
     private RotationRunView? _run;
     private string? _label;
     private VerificationResult? _verification;
-    private string? _notes;
-    private string? _secret;
-    private string? _secretError;
-    private long? _sandboxId;
     private string? _error;
     private bool _busy;
-    private bool _confirmPromote;
     private long? _askedCompromiseFor;
 
     protected override async Task OnParametersSetAsync()
     {
+        if (RunId is { } shown && shown == _run?.Id)
+        {
+            return; // the address caught up with the run this page just opened
+        }
+
         await LoadAsync();
         if (RunId is { } id)
         {
-            await OpenRunAsync(id);
+            await ShowRunAsync(id);
         }
         else if (CredentialId is { } cred && _due?.FirstOrDefault(d => d.CredentialId == cred)?.ActiveRunId is { } active)
         {
-            await OpenRunAsync(active);
+            await ShowRunAsync(active);
+        }
+        else
+        {
+            _run = null; // e.g. Back from a run's address
         }
     }
 
@@ -77,20 +85,34 @@ public partial class RotationPage
         _sandboxes = await Rotation.SandboxCredentialsAsync();
     }
 
-    private async Task OpenRunAsync(long id)
+    /// <summary>Shows a run (or nothing when it does not exist) without touching the address.</summary>
+    private async Task ShowRunAsync(long id)
     {
         _run = await Rotation.GetRunAsync(id);
         _label = _due?.FirstOrDefault(d => d.CredentialId == _run?.CredentialId)?.Label;
         _verification = null;
-        _notes = null;
-        _secretError = null;
-        _confirmPromote = false;
+    }
+
+    /// <summary>The person opened a run: show it and put it in the address bar.</summary>
+    private async Task OpenRunAsync(long id)
+    {
+        await ShowRunAsync(id);
+        FollowRun();
+    }
+
+    /// <summary>A new history entry for the open run, unless the address already shows it. From a compromise link the link is replaced.</summary>
+    private void FollowRun()
+    {
+        if (_run is not null && RunId != _run.Id)
+        {
+            Navigation.NavigateTo($"rotation?run={_run.Id}", replace: CompromiseCredentialId is not null);
+        }
     }
 
     private void CloseRun()
     {
         _run = null;
-        Navigation.NavigateTo("rotation", replace: true);
+        Navigation.NavigateTo("rotation");
     }
 
     private Task StartAsync(long credentialId, bool urgent, string? reason = null) => GuardAsync(async () =>
@@ -158,59 +180,37 @@ public partial class RotationPage
         });
         if (answer is not null)
         {
-            var id = _run.Id;
-            await Act(() => Rotation.CancelAsync(id, answer.Reason));
+            await Act(id => Rotation.CancelAsync(id, answer.Reason));
             Snackbar.Add("Rotation cancelled.", Severity.Info);
         }
     }
 
-    /// <summary>Pasting a different secret makes an earlier verification result stale: it disappears at once.</summary>
-    private void OnSecretChanged(string? value)
-    {
-        _secret = value;
-        _verification = null;
-        _secretError = null;
-    }
+    private Task PrepareAsync(string? notes) => Act(id => Rotation.PrepareAsync(id, notes));
 
-    private async Task SavePendingAsync()
-    {
-        var secret = _secret;
-        _secretError = RotationEngine.SecretProblem(secret);
-        if (_secretError is not null)
-        {
-            return;
-        }
+    private Task RehearseAsync(RehearsalInput input) => Act(id => Rotation.RehearseAsync(id, input.SandboxCredentialId, input.Notes));
 
-        _secret = null; // never kept in the component after the call
+    private Task PauseSchedulesAsync() => Act(id => Rotation.PauseSchedulesAsync(id));
+
+    private async Task SavePendingAsync(PendingSecretInput input)
+    {
         _verification = null;
-        await Act(() => Rotation.SetPendingSecretAsync(_run!.Id, secret ?? "", _notes));
+        await Act(id => Rotation.SetPendingSecretAsync(id, input.Secret, input.Notes));
         _verification = null;
     }
 
     private async Task VerifyAsync()
     {
         VerificationResult? result = null;
-        await Act(async () => result = await Rotation.VerifyAsync(_run!.Id));
+        await Act(async id => result = await Rotation.VerifyAsync(id));
         _verification = result;
     }
 
-    private static bool VerificationPassed(VerificationResult v) => v.Outcome == VerificationOutcome.Ok && v.MissingCompanyIds.Count == 0;
+    /// <summary>"Paste another secret": show step 4 again; saving a new pending secret invalidates the earlier verification.</summary>
+    private Task PasteAgainAsync() => Act(_ => Task.CompletedTask, resetTo: RotationSteps.PendingSecret);
 
-    /// <summary>What the verification found, in words: a rejected secret reads as such, not as a list of missing companies.</summary>
-    private static string VerificationText(VerificationResult v)
-    {
-        if (VerificationPassed(v))
-        {
-            return $"Verified: {v.Summary}";
-        }
+    private Task PromoteAsync() => Act(id => Rotation.PromoteAsync(id));
 
-        if (v.Outcome == VerificationOutcome.Ok)
-        {
-            return $"The new secret works, but Procore did not report these installed companies: {string.Join(", ", v.MissingCompanyIds)}. Check the app's installations before promoting.";
-        }
-
-        return $"{CredentialDisplay.OutcomeText(v.Outcome.ToString())}: {v.Summary}";
-    }
+    private Task CompleteAsync(string? notes) => Act(id => Rotation.CompleteAsync(id, notes));
 
     private async Task GuardAsync(Func<Task> action)
     {
@@ -218,15 +218,7 @@ public partial class RotationPage
         _error = null;
         try
         {
-            await action();
-        }
-        catch (RecentSignInRequiredException)
-        {
-            Navigation.NavigateToReauthenticate();
-        }
-        catch (Exception ex) when (ex is RotationConflictException or RotationStepException or StaffForbiddenException or InvalidOperationException)
-        {
-            _error = ex.Message;
+            _error = await Actions.RunAsync(action, "That rotation or credential set no longer exists.");
         }
         finally
         {
@@ -234,58 +226,23 @@ public partial class RotationPage
         }
     }
 
-    private async Task Act(Func<Task> action, int? resetTo = null)
+    /// <summary>Runs a step of the open run, then shows the run as it is now (the verification result stays).</summary>
+    private async Task Act(Func<long, Task> action, int? resetTo = null)
     {
         if (_run is null)
         {
             return;
         }
 
-        _busy = true;
-        _error = null;
         var id = _run.Id;
-        try
-        {
-            await action();
-            _notes = null;
-            _confirmPromote = false;
-        }
-        catch (RecentSignInRequiredException)
-        {
-            Navigation.NavigateToReauthenticate();
-        }
-        catch (Exception ex) when (ex is RotationStepException or RotationConflictException or StaffForbiddenException or InvalidOperationException or ProcoreAdmin.ProcoreClient.ProcoreApiException)
-        {
-            _error = ex.Message;
-        }
-        finally
-        {
-            _busy = false;
-        }
-
+        await GuardAsync(() => action(id));
         await LoadAsync();
         var verification = _verification;
-        await OpenRunAsync(id);
+        await ShowRunAsync(id);
         _verification = verification;
         if (resetTo == RotationSteps.PendingSecret && _run is not null)
         {
-            // "Paste another secret": show step 4 again; saving a new pending secret invalidates the earlier verification.
             _run = _run with { Steps = _run.Steps.Select(s => s.Number == RotationSteps.PendingSecret ? s with { State = RotationStepState.Pending } : s).ToList() };
         }
     }
-
-    private static string StepIcon(RotationStepState s) => s switch
-    {
-        RotationStepState.Done => Icons.Material.Filled.CheckCircle,
-        RotationStepState.Skipped => Icons.Material.Filled.SkipNext,
-        RotationStepState.Failed => Icons.Material.Filled.Cancel,
-        _ => Icons.Material.Outlined.Circle,
-    };
-
-    private static Color StepColor(RotationStepState s) => s switch
-    {
-        RotationStepState.Done => Color.Success,
-        RotationStepState.Failed => Color.Error,
-        _ => Color.Default,
-    };
 }

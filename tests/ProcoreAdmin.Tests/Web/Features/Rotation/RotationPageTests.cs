@@ -137,4 +137,32 @@ public sealed class RotationPageTests : MudComponentTest, IAsyncLifetime
         await using var db = _db.CreateDbContext();
         Assert.Equal(0, await db.RotationRuns.CountAsync());
     }
+
+    [Fact]
+    public async Task StartingOrOpeningARun_PutsItInTheAddress_AndTheAddressWithoutItClosesIt()
+    {
+        var nav = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        nav.NavigateTo("/rotation");
+        var page = Context.Render<RotationPage>();
+
+        page.WaitForElement("[data-testid=rotate]").Click();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("#rotation-run")));
+        var run = long.Parse(page.Find("#rotation-run").GetAttribute("data-run-id")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.EndsWith($"/rotation?run={run}", nav.Uri, StringComparison.Ordinal);
+
+        nav.NavigateTo("/rotation"); // the browser's Back button
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#rotation-run")));
+
+        page.WaitForElement("[data-testid=open-run]").Click();
+        page.WaitForAssertion(() => Assert.Equal(run.ToString(System.Globalization.CultureInfo.InvariantCulture), page.Find("#rotation-run").GetAttribute("data-run-id")));
+        Assert.EndsWith($"/rotation?run={run}", nav.Uri, StringComparison.Ordinal);
+
+        await page.InvokeAsync(() => page.FindAll("#rotation-run button").Single(b => b.TextContent.Trim() == "Close").Click());
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#rotation-run")));
+        Assert.EndsWith("/rotation", nav.Uri, StringComparison.Ordinal);
+
+        var reloaded = RenderRun(run); // a reload of the run's address shows it again
+        reloaded.WaitForAssertion(() => Assert.Equal(run.ToString(System.Globalization.CultureInfo.InvariantCulture), reloaded.Find("#rotation-run").GetAttribute("data-run-id")));
+    }
 }
