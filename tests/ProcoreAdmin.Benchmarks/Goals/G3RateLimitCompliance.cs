@@ -33,7 +33,8 @@ public sealed class G3RateLimitCompliance : IBenchmarkGoal
             },
         });
 
-        await using var typed = BenchmarkSimulator.CreateClient();
+        // The client is told the same time-scaled spike window (Procore's is 10 s, the client's default).
+        await using var typed = BenchmarkSimulator.CreateClient(o => o.SpikeWindow = TimeSpan.FromSeconds(SpikeWindowSeconds));
         var credential = sim.Credential("g3");
         var query = new ProjectQuery { Status = ProjectStatusFilter.All, PerPage = 100 };
         var waits = 0;
