@@ -646,6 +646,8 @@ public sealed class ProcoreClient : IProcoreClient
     /// request's place in the tracker's log (null when pacing is off). Fails at once with
     /// <see cref="ProcoreErrorKind.RateLimited"/> when the wait would not fit the cap or the call's time budget.
     /// </summary>
+    private static readonly TimeSpan MinimumPacingWait = TimeSpan.FromMilliseconds(1);
+
     internal async Task<OwnRequest?> PaceAsync(ProcoreRequestContext context, CancellationToken ct)
     {
         if (!_options.PaceOnRemainingZero)
@@ -666,11 +668,12 @@ public sealed class ProcoreClient : IProcoreClient
                 return decision.Ticket;
             }
 
-            var w = decision.Wait;
-            if (w <= TimeSpan.Zero || round > 1000)
+            // Timers have millisecond resolution: a shorter wait would end at once and spin until the clock caught up.
+            var w = decision.Wait < MinimumPacingWait ? MinimumPacingWait : decision.Wait;
+            if (round > 1000)
             {
-                // Nothing to wait for any more (or far too many rounds): go without a reservation.
-                return null;
+                // Far too many rounds (a clock that does not move?): go, still recorded in the tracker's log.
+                return _rateLimits.Reserve(credentialKey, now);
             }
 
             if (w > _options.MaxRateLimitWait || now + w > context.Deadline)

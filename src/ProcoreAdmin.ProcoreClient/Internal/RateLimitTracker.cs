@@ -110,6 +110,19 @@ internal sealed class RateLimitTracker(TimeSpan spikeWindow)
         }
     }
 
+    /// <summary>Records a request that leaves whatever the state (the pacing gave up waiting).</summary>
+    public OwnRequest Reserve(string credentialKey, DateTimeOffset now)
+    {
+        var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
+        var ticket = new OwnRequest(now);
+        lock (bucket)
+        {
+            bucket.Own.Add(ticket);
+        }
+
+        return ticket;
+    }
+
     private PacingDecision? SpikeWait(Bucket bucket, long remaining, DateTimeOffset reset, DateTimeOffset now, int reserve)
     {
         if (now - bucket.ObservedSentAt >= Ages)
