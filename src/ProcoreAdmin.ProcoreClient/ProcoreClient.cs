@@ -37,7 +37,7 @@ public sealed class ProcoreClient : IProcoreClient
     private readonly TimeProvider _time;
     private readonly ILogger<ProcoreClient> _logger;
     private readonly TokenCache _tokens;
-    private readonly RateLimitTracker _rateLimits = new();
+    private readonly RateLimitTracker _rateLimits;
     private readonly Random _random;
 
     public ProcoreClient(IHttpClientFactory httpClientFactory, IOptions<ProcoreClientOptions> options, TimeProvider timeProvider,
@@ -48,6 +48,7 @@ public sealed class ProcoreClient : IProcoreClient
         _time = timeProvider;
         _logger = logger;
         _tokens = new TokenCache(timeProvider);
+        _rateLimits = new RateLimitTracker(_options.SpikeWindow);
         _random = _options.JitterSeed is { } seed ? new Random(seed) : new Random();
     }
 
@@ -640,23 +641,39 @@ public sealed class ProcoreClient : IProcoreClient
     }
 
     /// <summary>The pacing handler's wait: while the app's quota is known to be used up, wait (within the budget).</summary>
-    internal async Task PaceAsync(ProcoreRequestContext context, CancellationToken ct)
+    /// <summary>
+    /// Waits until the rate-limit tracker lets this request leave (see <see cref="RateLimitTracker"/>), and returns the
+    /// request's place in the tracker's log (null when pacing is off). Fails at once with
+    /// <see cref="ProcoreErrorKind.RateLimited"/> when the wait would not fit the cap or the call's time budget.
+    /// </summary>
+    private static readonly TimeSpan MinimumPacingWait = TimeSpan.FromMilliseconds(1);
+
+    internal async Task<OwnRequest?> PaceAsync(ProcoreRequestContext context, CancellationToken ct)
     {
         if (!_options.PaceOnRemainingZero)
         {
-            return;
+            return null;
         }
 
         var credentialKey = context.Credential.Key;
 
-        // Each round waits a positive time, so this cannot spin; the count bound is belt and braces.
-        for (var round = 1; round <= 100; round++)
+        // Each round waits a positive time, so this cannot spin; the count bound is belt and
+        // braces (a busy shared window can take one round per own request that leaves it).
+        for (var round = 1; ; round++)
         {
             var now = _time.GetUtcNow();
-            var wait = _rateLimits.TryReserve(credentialKey, now, _options.RateLimitReserve);
-            if (wait is not { } w || w <= TimeSpan.Zero)
+            var decision = _rateLimits.TryReserve(credentialKey, now, _options.RateLimitReserve);
+            if (decision.Go)
             {
-                return;
+                return decision.Ticket;
+            }
+
+            // Timers have millisecond resolution: a shorter wait would end at once and spin until the clock caught up.
+            var w = decision.Wait < MinimumPacingWait ? MinimumPacingWait : decision.Wait;
+            if (round > 1000)
+            {
+                // Far too many rounds (a clock that does not move?): go, still recorded in the tracker's log.
+                return _rateLimits.Reserve(credentialKey, now);
             }
 
             if (w > _options.MaxRateLimitWait || now + w > context.Deadline)
@@ -674,7 +691,9 @@ public sealed class ProcoreClient : IProcoreClient
                 };
             }
 
-            var total = w + Jitter();
+            // Jitter only where callers would otherwise resume together (a reset, a 429); the moment an own request
+            // leaves the window is this process's own history.
+            var total = decision.Reason is PacingReason.Reset or PacingReason.Blocked ? w + Jitter() : w;
             _logger.Pacing(credentialKey, context.CompanyId, (long)total.TotalMilliseconds);
             ProcoreTelemetry.RecordPacingWait(credentialKey, total);
             ReportWait(context.Progress, ProcoreProgressKind.WaitingForRateLimit, total, null, round);

@@ -37,8 +37,19 @@ public sealed class ProcoreClientOptions
     /// <summary>Safety bound on 429s one call may wait out; the time budget is what normally ends the waiting.</summary>
     public int MaxRateLimitRetries { get; set; } = 50;
 
-    /// <summary>Requests of a spike window left unspent (others of the app share it); the client waits for the window to roll instead.</summary>
+    /// <summary>
+    /// Requests of the spike window this process leaves to the app's other callers: it stops taking a larger share of
+    /// the window when <c>X-Rate-Limit-Remaining</c> (less what it sent since) is down to this, and from then on only
+    /// replaces its own requests as they leave the window.
+    /// </summary>
     public int RateLimitReserve { get; set; } = 1;
+
+    /// <summary>
+    /// Length of Procore's spike window (documented: 10 seconds). The client's own requests count in it for this long
+    /// after their response; the pacing reuses those slots instead of racing other callers for theirs. Change it only
+    /// against a simulator with scaled windows.
+    /// </summary>
+    public TimeSpan SpikeWindow { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Seed of the jitter and back-off randomness (tests, benchmarks); null = unpredictable.</summary>
     public int? JitterSeed { get; set; }
@@ -115,6 +126,11 @@ public sealed class ProcoreClientOptionsValidator : IValidateOptions<ProcoreClie
         if (options.RateLimitReserve is < 0 or > 100)
         {
             failures.Add("RateLimitReserve must be between 0 and 100.");
+        }
+
+        if (options.SpikeWindow < TimeSpan.FromMilliseconds(100) || options.SpikeWindow > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("SpikeWindow must be between 0.1 s and 10 minutes.");
         }
 
         if (options.MaxTransientRetries is < 0 or > 10)

@@ -13,6 +13,10 @@ public sealed class BenchmarkSimulator : IAsyncDisposable
 {
     public const long CompanyId = 5_000_000_001;
     public const int ProjectCount = 10_000;
+
+    /// <summary>A second company with <see cref="SmallProjectCount"/> projects (G3b's memory leg compares the two).</summary>
+    public const long SmallCompanyId = 5_000_000_002;
+    public const int SmallProjectCount = 2_000;
     public const string ClientId = "procoreadmin-benchmark-client";
 
     private BenchmarkSimulator(SimulatorHost host, SimulatorSeed seed, string secret)
@@ -48,6 +52,14 @@ public sealed class BenchmarkSimulator : IAsyncDisposable
                 Users = SeedList<UserSeed>.Generated(20),
                 Offices = SeedList<OfficeSeed>.Generated(2),
             },
+            new CompanySeed
+            {
+                Id = SmallCompanyId,
+                Name = "Contoso Construction",
+                Projects = SeedList<ProjectSeed>.Generated(SmallProjectCount),
+                Users = SeedList<UserSeed>.Generated(5),
+                Offices = SeedList<OfficeSeed>.Generated(1),
+            },
         ],
         Apps =
         [
@@ -56,7 +68,7 @@ public sealed class BenchmarkSimulator : IAsyncDisposable
                 Name = "ProcoreAdmin Benchmark",
                 ClientId = ClientId,
                 ClientSecret = secret,
-                Installations = [new InstallationSeed { CompanyId = CompanyId }],
+                Installations = [new InstallationSeed { CompanyId = CompanyId }, new InstallationSeed { CompanyId = SmallCompanyId }],
             },
         ],
     };

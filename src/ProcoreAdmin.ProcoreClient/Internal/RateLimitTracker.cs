@@ -4,78 +4,239 @@ using System.Net.Http.Headers;
 
 namespace ProcoreAdmin.ProcoreClient.Internal;
 
+/// <summary>One request this process sent on an app's quota: when it left and when its response came back.</summary>
+internal sealed class OwnRequest(DateTimeOffset sentAt)
+{
+    public DateTimeOffset SentAt { get; } = sentAt;
+
+    /// <summary>Null while the request is in flight.</summary>
+    public DateTimeOffset? ReceivedAt { get; set; }
+}
+
+/// <summary>What the tracker decided for one request: send now (with the request's <see cref="Ticket"/>), or wait.</summary>
+internal readonly record struct PacingDecision(OwnRequest? Ticket, TimeSpan Wait, PacingReason Reason)
+{
+    public bool Go => Ticket is not null;
+}
+
+internal enum PacingReason
+{
+    /// <summary>Send now.</summary>
+    Go,
+
+    /// <summary>A 429 told every caller of the app to hold off until a time.</summary>
+    Blocked,
+
+    /// <summary>Waiting for one of this process's own requests to leave the rolling spike window.</summary>
+    OwnRequestLeavesWindow,
+
+    /// <summary>Waiting (a tenth of the spike window at a time) for a response in flight to say how much is left.</summary>
+    ResponseInFlight,
+
+    /// <summary>Waiting for the reported window's <c>X-Rate-Limit-Reset</c>.</summary>
+    Reset,
+}
+
 /// <summary>
-/// Remembers the rate-limit state per credential (the app's quota, which every caller of the same client id shares,
-/// whatever company it calls for) so that callers pause when the window is used up instead of earning a 429, and keeps
-/// the latest snapshot per credential for the UI.
+/// Paces the requests of each credential (the app's quota, which every caller of the same client id shares, whatever
+/// company it calls for) so that they rarely earn a 429, and keeps the latest snapshot per credential for the UI.
 /// </summary>
-internal sealed class RateLimitTracker
+/// <remarks>
+/// <para>Procore's windows may roll: a request counts for one window length after it was made, and other callers of the
+/// app (a live integration) spend from the same window. In the 10-second spike window the tracker therefore keeps a log of
+/// its own requests and estimates, at each moment, what is still free:</para>
+/// <para><c>free = Remaining (last response) + own requests the server certainly counted then − own requests possibly
+/// still counted now</c>.</para>
+/// <para>It assumes other callers go on spending at the rate they did (a slot of theirs that ages out is taken again by
+/// them), so the slots that come back <em>for this process</em> are the ones its own requests free. A request is sent
+/// when <c>free</c> is above the reserve (this process may grow its share), or when it replaces one of its own requests
+/// that has left the window since that response (its share does not grow). Otherwise it waits until its next own request
+/// leaves the window — past <c>X-Rate-Limit-Reset</c> when that reset frees another caller's slot (which the other caller
+/// takes again) — or, when it holds nothing in the window, until the reset itself. Spending the free part at once and then
+/// recycling its own slots is what finishes a long export soonest on a shared rolling quota; waiting for the reported
+/// reset and racing the other caller for the slot it frees is what earns 429s.</para>
+/// <para>In the hourly window (reported only when it is nearly used up) it spends what Remaining says and then waits for the
+/// reset. A 429 blocks every caller of the app until its reset.</para>
+/// </remarks>
+internal sealed class RateLimitTracker(TimeSpan spikeWindow)
 {
     private static readonly TimeSpan ClockAgreement = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan SpikeWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reset and Date have whole-second precision: a spike window reads up to a second longer.</summary>
+    private static readonly TimeSpan WholeSecond = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RateLimitSnapshot> _latest = new(StringComparer.Ordinal);
 
+    public RateLimitTracker()
+        : this(TimeSpan.FromSeconds(10))
+    {
+    }
+
+    /// <summary>The length of the spike window (Procore: 10 seconds).</summary>
+    public TimeSpan SpikeWindow { get; } = spikeWindow;
+
     /// <summary>
-    /// Reserves one request, or returns how long to wait when the last known state says the window is used up (or a
-    /// 429 blocked it). Requests in flight count against the last reported Remaining. In a short (spike) window the
-    /// last <paramref name="reserve"/> requests are left alone: other callers of the app spend from the same window,
-    /// and waiting for it to roll is cheaper than a 429.
+    /// How long after its response an own request is taken to have left the spike window. The server counted it before it
+    /// answered, so a window after the answer is past the window after the count (by the time the answer took to arrive).
     /// </summary>
-    public TimeSpan? TryReserve(string credentialKey, DateTimeOffset now, int reserve = 0)
+    private TimeSpan Ages => SpikeWindow;
+
+    /// <summary>
+    /// Decides whether one request may leave now (and records it as in flight) or how long to wait before asking again.
+    /// </summary>
+    public PacingDecision TryReserve(string credentialKey, DateTimeOffset now, int reserve = 0)
     {
         var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
         lock (bucket)
         {
             if (bucket.BlockedUntil is { } blocked && blocked > now)
             {
-                return blocked - now;
+                return new PacingDecision(null, blocked - now, PacingReason.Blocked);
             }
 
-            if (bucket.ResetAt is not { } reset || reset <= now)
+            bucket.Prune(now, Ages);
+            var wait = bucket.Observed && bucket.Remaining is { } remaining && bucket.ResetAt is { } reset
+                ? bucket.Short ? SpikeWait(bucket, remaining, reset, now, reserve) : HourlyWait(bucket, remaining, reset, now)
+                : null;
+            if (wait is { } w)
             {
-                // Window unknown or already rolled: the next response tells us the new state.
-                bucket.Remaining = null;
-                bucket.ResetAt = null;
-                return null;
+                return w;
             }
 
-            if (bucket.Remaining is { } remaining)
-            {
-                var keep = bucket.Short ? reserve : 0;
-                if (remaining <= keep)
-                {
-                    return reset - now;
-                }
-
-                bucket.Remaining = remaining - 1;
-            }
-
-            return null;
+            var ticket = new OwnRequest(now);
+            bucket.Own.Add(ticket);
+            return new PacingDecision(ticket, TimeSpan.Zero, PacingReason.Go);
         }
     }
 
-    public void Record(string credentialKey, RateLimitSnapshot snapshot)
+    /// <summary>Records a request that leaves whatever the state (the pacing gave up waiting).</summary>
+    public OwnRequest Reserve(string credentialKey, DateTimeOffset now)
     {
-        _latest[credentialKey] = snapshot;
-        if (snapshot.Remaining is { } remaining)
+        var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
+        var ticket = new OwnRequest(now);
+        lock (bucket)
         {
-            ProcoreTelemetry.RecordRemaining(credentialKey, remaining);
+            bucket.Own.Add(ticket);
         }
-        if (snapshot.Remaining is null || snapshot.ResetAt is null)
+
+        return ticket;
+    }
+
+    private PacingDecision? SpikeWait(Bucket bucket, long remaining, DateTimeOffset reset, DateTimeOffset now, int reserve)
+    {
+        if (now - bucket.ObservedSentAt >= Ages)
         {
-            return;
+            // Everything counted in that response has left the window since: it no longer says anything.
+            return null;
+        }
+
+        var ownThen = 0;
+        var ownNow = 0;
+        var inFlight = false;
+        DateTimeOffset? nextLeaves = null;
+        foreach (var own in bucket.Own)
+        {
+            // Certainly counted by the server when it answered: it is the request that was answered, or it came back
+            // before that one left, and it was sent less than a window before the answer.
+            if (own == bucket.ObservedBy
+                || (own.ReceivedAt is { } r && r <= bucket.ObservedSentAt && own.SentAt > bucket.ObservedAt - SpikeWindow))
+            {
+                ownThen++;
+            }
+
+            // Possibly still counted now: in flight, or back less than a window (plus margin) ago.
+            if (own.ReceivedAt is not { } received)
+            {
+                ownNow++;
+                inFlight = true;
+            }
+            else if (received + Ages > now)
+            {
+                ownNow++;
+                var leaves = received + Ages;
+                nextLeaves = nextLeaves is { } n && n <= leaves ? n : leaves;
+            }
+        }
+
+        var free = remaining + ownThen - ownNow;
+        if (free > reserve || (ownThen - ownNow >= 1 && free >= 1))
+        {
+            return null;
+        }
+
+        if (nextLeaves is { } next)
+        {
+            return new PacingDecision(null, next - now, PacingReason.OwnRequestLeavesWindow);
+        }
+
+        if (inFlight)
+        {
+            var poll = SpikeWindow / 10;
+            return new PacingDecision(null, reset > now && reset - now < poll ? reset - now : poll, PacingReason.ResponseInFlight);
+        }
+
+        // Nothing of ours in the window: the reset is when the oldest request (another caller's) leaves. Then one request
+        // goes to learn the new state (it is recorded as in flight, so concurrent callers wait for its answer).
+        return reset > now ? new PacingDecision(null, reset - now, PacingReason.Reset) : null;
+    }
+
+    private static PacingDecision? HourlyWait(Bucket bucket, long remaining, DateTimeOffset reset, DateTimeOffset now)
+    {
+        if (reset <= now)
+        {
+            return null;
+        }
+
+        // Requests not certainly counted in the last response: in flight, or answered after it was sent.
+        var pending = bucket.Own.Count(o => o != bucket.ObservedBy && (o.ReceivedAt is not { } r || r > bucket.ObservedSentAt));
+        return remaining - pending > 0 ? null : new PacingDecision(null, reset - now, PacingReason.Reset);
+    }
+
+    /// <summary>
+    /// Records the answer to a request (<paramref name="ticket"/> from <see cref="TryReserve"/>, or null when it was not
+    /// paced) and the <c>X-Rate-Limit-*</c> headers it carried (null when none, or the request failed without an answer).
+    /// A request refused with 429 was not served and is taken out of the log (the server does not count it in the window).
+    /// </summary>
+    public void Complete(string credentialKey, OwnRequest? ticket, RateLimitSnapshot? snapshot, DateTimeOffset now, bool refused = false)
+    {
+        if (snapshot is not null)
+        {
+            _latest[credentialKey] = snapshot;
+            if (snapshot.Remaining is { } left)
+            {
+                ProcoreTelemetry.RecordRemaining(credentialKey, left);
+            }
         }
 
         var bucket = _buckets.GetOrAdd(credentialKey, static _ => new Bucket());
         lock (bucket)
         {
-            bucket.Remaining = snapshot.Remaining;
-            bucket.ResetAt = snapshot.ResetAt;
-            bucket.Short = snapshot.ResetAt - snapshot.ObservedAt <= SpikeWindow;
+            if (ticket is not null)
+            {
+                ticket.ReceivedAt = now;
+                if (refused)
+                {
+                    bucket.Own.Remove(ticket);
+                }
+            }
+
+            var sentAt = ticket?.SentAt ?? now;
+            if (snapshot is { Remaining: not null, ResetAt: not null } && (!bucket.Observed || sentAt >= bucket.ObservedSentAt))
+            {
+                bucket.Observed = true;
+                bucket.Remaining = snapshot.Remaining;
+                bucket.ResetAt = snapshot.ResetAt;
+                bucket.ObservedAt = snapshot.ObservedAt;
+                bucket.ObservedSentAt = sentAt;
+                bucket.ObservedBy = refused ? null : ticket;
+                bucket.Short = snapshot.ResetAt - snapshot.ObservedAt <= SpikeWindow + WholeSecond;
+            }
         }
     }
+
+    /// <summary>Records a snapshot without a paced request (kept for callers that only observe).</summary>
+    public void Record(string credentialKey, RateLimitSnapshot snapshot) => Complete(credentialKey, null, snapshot, snapshot.ObservedAt);
 
     /// <summary>After a 429: nobody of this app sends before <paramref name="until"/>.</summary>
     public void Block(string credentialKey, DateTimeOffset until)
@@ -149,13 +310,33 @@ internal sealed class RateLimitTracker
 
     private sealed class Bucket
     {
+        /// <summary>Own requests that may still count in the spike window (pruned as they age out).</summary>
+        public List<OwnRequest> Own { get; } = [];
+
+        public bool Observed { get; set; }
+
         public long? Remaining { get; set; }
 
         public DateTimeOffset? ResetAt { get; set; }
 
+        /// <summary>When the latest response was received, and when its request was sent.</summary>
+        public DateTimeOffset ObservedAt { get; set; }
+
+        public DateTimeOffset ObservedSentAt { get; set; }
+
+        /// <summary>The own request whose response is the latest observation (null when it was not paced).</summary>
+        public OwnRequest? ObservedBy { get; set; }
+
         public DateTimeOffset? BlockedUntil { get; set; }
 
-        /// <summary>The reported window resets within ten seconds (the spike window).</summary>
+        /// <summary>The reported window resets within the spike window's length (the spike window).</summary>
         public bool Short { get; set; }
+
+        /// <summary>Drops own requests that left the window before the latest observation was made (they count nowhere).</summary>
+        public void Prune(DateTimeOffset now, TimeSpan ages)
+        {
+            var horizon = Observed && ObservedSentAt < now ? ObservedSentAt : now;
+            Own.RemoveAll(o => o.ReceivedAt is { } r && r + ages <= horizon);
+        }
     }
 }

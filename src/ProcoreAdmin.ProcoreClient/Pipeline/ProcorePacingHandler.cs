@@ -3,10 +3,10 @@ using ProcoreAdmin.ProcoreClient.Internal;
 namespace ProcoreAdmin.ProcoreClient.Pipeline;
 
 /// <summary>
-/// Around the rate-limit tracker: before an API request leaves, waits while the app's quota is known to be used up
-/// (Remaining at the reserve, or a 429 blocked everyone); after it, records the <c>X-Rate-Limit-*</c> headers. The
-/// quota is the app's, shared with every other caller of the same client id, so the tracker keeps one bucket per
-/// credential (not per company) and never spends the last request of a window blindly.
+/// Around the rate-limit tracker: before an API request leaves, waits until the tracker lets it go (the app's quota is
+/// shared with every other caller of the same client id and its windows roll, see <see cref="RateLimitTracker"/>); after
+/// it, records the answer and its <c>X-Rate-Limit-*</c> headers in the tracker's log of this process's requests. The
+/// tracker keeps one bucket per credential (not per company).
 /// </summary>
 internal sealed class ProcorePacingHandler : DelegatingHandler
 {
@@ -14,22 +14,33 @@ internal sealed class ProcorePacingHandler : DelegatingHandler
     {
         var context = ProcoreRequestContext.Of(request);
         var owner = context.Owner;
-        if (context.UseToken)
+        if (!context.UseToken)
         {
-            await owner.PaceAsync(context, cancellationToken).ConfigureAwait(false);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var key = context.Credential.Key;
+        var ticket = await owner.PaceAsync(context, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No answer: the request may or may not have been counted; it stays in the log until it ages out.
+            owner.RateLimits.Complete(key, ticket, null, owner.Time.GetUtcNow());
+            throw;
+        }
+
         var now = owner.Time.GetUtcNow();
         var snapshot = RateLimitTracker.Parse(response.Headers, now, context.CompanyId > 0 ? context.CompanyId : null);
-        if (snapshot is not null && context.UseToken)
+        var refused = (int)response.StatusCode == 429;
+        owner.RateLimits.Complete(key, ticket, snapshot, now, refused);
+        if (refused && snapshot?.ResetAt is { } reset && reset > now)
         {
-            owner.RateLimits.Record(context.Credential.Key, snapshot);
-            if ((int)response.StatusCode == 429 && snapshot.ResetAt is { } reset && reset > now)
-            {
-                // Everyone of this app holds off until then, not just this caller.
-                owner.RateLimits.Block(context.Credential.Key, reset);
-            }
+            // Everyone of this app holds off until then, not just this caller.
+            owner.RateLimits.Block(key, reset);
         }
 
         return response;

@@ -29,6 +29,7 @@ public sealed class ProjectExportTests(Xunit.Abstractions.ITestOutputHelper outp
             o.MaxTransientRetries = 3;
             o.JitterSeed = 11;
             o.MaxJitter = TimeSpan.FromMilliseconds(20);
+            o.SpikeWindow = TimeSpan.FromSeconds(1); // the simulator's time-scaled window
         });
         _services = services.BuildServiceProvider();
     }
