@@ -28,13 +28,17 @@ public sealed class EvictUnusableTokensJob(ICredentialDirectory directory, IProc
         {
             if (Unusable.Contains(credential.Status))
             {
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Current).Key);
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Pending).Key);
+                // Both slots, in every environment the set is used in (the monthly sandbox has tokens of its own).
+                CredentialTokenKeys.ForgetAll(procore, credential.CredentialId);
                 evicted += 2;
             }
             else if (!pending.Contains(credential.CredentialId))
             {
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Pending).Key);
+                foreach (var target in Enum.GetValues<CredentialTarget>())
+                {
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Pending, target));
+                }
+
                 evicted++;
             }
         }
