@@ -49,7 +49,9 @@ public partial class CredentialDetailPage
     public Task VerifyAsync() => RunAsync(async () =>
     {
         var result = await Credentials.VerifyAsync(Id, freshToken: _freshToken);
-        Snackbar.Add($"Verification: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}" + (result.Companies.Count == 0 ? $" — {result.Summary}" : ""), result.Outcome == VerificationOutcome.Ok ? Severity.Success : Severity.Warning);
+        var monthly = result.MonthlySandbox is { } m ? $"; monthly sandbox: {CredentialDisplay.OutcomeText(m.Outcome.ToString())}" : "";
+        var allOk = result.Outcome == VerificationOutcome.Ok && result.MonthlySandbox is null or { Outcome: VerificationOutcome.Ok };
+        Snackbar.Add($"Verification: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}" + (result.Companies.Count == 0 ? $" — {result.Summary}" : "") + monthly, allOk ? Severity.Success : Severity.Warning);
         await LoadAsync();
     });
 
