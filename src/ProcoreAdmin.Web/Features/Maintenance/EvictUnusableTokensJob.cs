@@ -29,12 +29,17 @@ public sealed class EvictUnusableTokensJob(ICredentialDirectory directory, IProc
             if (Unusable.Contains(credential.Status))
             {
                 // Both slots, in every environment the set is used in (the monthly sandbox has tokens of its own).
-                CredentialTokenKeys.ForgetAll(procore, credential.CredentialId);
+                foreach (var target in credential.Targets)
+                {
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Current, target));
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Pending, target));
+                }
+
                 evicted += 2;
             }
             else if (!pending.Contains(credential.CredentialId))
             {
-                foreach (var target in Enum.GetValues<CredentialTarget>())
+                foreach (var target in credential.Targets)
                 {
                     procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Pending, target));
                 }

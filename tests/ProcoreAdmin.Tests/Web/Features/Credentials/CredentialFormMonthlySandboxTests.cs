@@ -102,4 +102,17 @@ public sealed class CredentialFormMonthlySandboxTests : MudComponentTest
         await using var db = await h.Db.CreateDbContextAsync();
         Assert.False((await db.CredentialSets.AsNoTracking().SingleAsync(c => c.Id == id)).CoversMonthlySandbox);
     }
+
+    [Fact]
+    public void TargetPicker_OffersTheMonthlySandboxOnlyForASetThatCoversIt()
+    {
+        var covering = new CredentialOption(7, "Demo", ProcoreEnvironment.Production, "client", ProcoreAdmin.Data.Credentials.CredentialStatus.Active, [],
+            CoversMonthlySandbox: true);
+
+        var shown = Context.Render<CredentialTargetPicker>(p => p.Add(x => x.Credential, covering));
+        var hidden = Context.Render<CredentialTargetPicker>(p => p.Add(x => x.Credential, covering with { CoversMonthlySandbox = false }));
+
+        Assert.NotEmpty(shown.FindAll("[data-testid=credential-target]"));
+        Assert.Empty(hidden.FindAll("[data-testid=credential-target]"));
+    }
 }

@@ -2,7 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.ProcoreSimulator;
+using Microsoft.Extensions.Logging.Abstractions;
+using ProcoreAdmin.Tests.Support;
+using ProcoreAdmin.Web.Features.ApiConsole;
+using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Credentials;
+using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 
@@ -266,6 +271,33 @@ public sealed class MonthlySandboxTests : IAsyncLifetime
         Assert.Equal("42:Current:MonthlySandbox", monthly.Key);
         Assert.Throws<InvalidOperationException>(() =>
             CredentialMapping.ToProcoreCredential(option with { CoversMonthlySandbox = false }, SecretSlot.Current, CredentialTarget.MonthlySandbox, _h.Store));
+    }
+
+    [Fact]
+    public async Task ApiConsoleAndProjects_MonthlyTarget_CallTheMonthlySandboxOnly_AndRefuseItForASetThatDoesNotCoverIt()
+    {
+        var id = await RegisterCoveringAsync();
+        var directory = _h.DirectoryAs(StaffRoles.Operator);
+        var staff = FixedAuthenticationState.As(StaffRoles.Operator);
+        var console = new ApiConsoleService(directory, _h.Procore, staff, _h.Services.GetRequiredService<AuditTrail>(), _h.Db, TimeProvider.System,
+            NullLogger<ApiConsoleService>.Instance);
+        var projects = new ProjectBrowserService(directory, _h.Procore, staff);
+        _h.Simulator.State.ClearRequests();
+
+        var me = await console.RunAsync(new ConsoleRequest(id, Northwind, ConsoleEndpoint.Me, Target: CredentialTarget.MonthlySandbox));
+        var option = (await directory.FindCredentialAsync(id))!;
+        var page = await projects.GetPageAsync(option, Northwind,
+            new ProjectListRequest(null, ProjectStatusFilter.Active, null, 1, 10, CredentialTarget.MonthlySandbox));
+
+        Assert.Equal(200, me.Response!.StatusCode);
+        Assert.NotEmpty(page.Items);
+        Assert.NotEmpty(Requests);
+        Assert.All(Requests, r => Assert.Equal(SimulatorEnvironment.MonthlySandbox, r.Environment));
+
+        var company = await _h.AddCompanyAsync(5000000003, "Fabrikam");
+        var plain = await _h.AddCredentialAsync("nightly-sync-client", "FAKE-nightly-sync-secret-not-real", company);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            console.RunAsync(new ConsoleRequest(plain, 5000000003, ConsoleEndpoint.Me, Target: CredentialTarget.MonthlySandbox)));
     }
 
     [Fact]
