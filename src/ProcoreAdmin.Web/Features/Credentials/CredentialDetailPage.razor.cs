@@ -94,6 +94,11 @@ public partial class CredentialDetailPage
                 : $"{_schedules.Count} schedule(s) tied to it stop working: {string.Join(", ", _schedules.Select(s => s.Title))}.");
         }
 
+        if (d.MonthlySandbox is not null)
+        {
+            lines.Add(ProcoreAdmin.Web.Features.Rotation.BlastRadius.MonthlySandboxLine);
+        }
+
         return lines;
     }
 

@@ -141,6 +141,11 @@ public sealed partial class RotationEngine(
         var told = owners.Count == 0
             ? "Nobody was e-mailed: no owner e-mail address is recorded (in-app notification only)."
             : $"E-mailed {owners.Count} owner(s): {string.Join(", ", owners)}.";
+        if (credential.CoversMonthlySandbox)
+        {
+            told = $"{told} {BlastRadius.MonthlySandboxLine}";
+        }
+
         await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
     }
 
