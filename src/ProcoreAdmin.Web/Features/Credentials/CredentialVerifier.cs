@@ -119,7 +119,7 @@ public sealed partial class CredentialVerifier(
             summary = Describe(overall, ex);
             if (target == CredentialTarget.MonthlySandbox && overall == VerificationOutcome.InvalidClient)
             {
-                summary = MonthlyRefusedSummary;
+                summary = MonthlySandboxRefusedSummary;
             }
 
             checks.AddRange(expected.Select(id => new CompanyCheck(id, overall, summary, ex.StatusCode, ex.RequestId)));
@@ -150,8 +150,6 @@ public sealed partial class CredentialVerifier(
     /// </summary>
     public const string MonthlySandboxRefusedSummary =
         "The monthly sandbox refused this client id and secret. If the secret was just reset in the Developer Portal, the monthly sandbox has not picked up the new secret yet (at the latest it does at its next monthly refresh); check again later. Otherwise the app may not be installed there yet.";
-
-    private const string MonthlyRefusedSummary = MonthlySandboxRefusedSummary;
 
     public async Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default)
     {

@@ -301,6 +301,34 @@ public sealed class MonthlySandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_MonthlySandboxUrlsOutsideThePolicy_AreRefusedByTheOutboundPolicy_LikeTheProductionUrls()
+    {
+        var policy = new ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicy(
+            Microsoft.Extensions.Options.Options.Create(new ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicyOptions { AllowedHosts = ["proxy.example.test"] }),
+            new ProcoreAdmin.Web.Hosting.Outbound.DnsOutboundResolver(),
+            new ServiceCollection().AddSingleton<ProcoreAdmin.Web.Hosting.Outbound.IOutboundRefusalRecorder>(
+                new OutboundRefusalAuditor(_h.Services.GetRequiredService<AuditTrail>())).BuildServiceProvider(),
+            NullLogger<ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicy>.Instance);
+        var service = new CredentialsService(_h.Db, FixedAuthenticationState.As(StaffRoles.Admin), _h.Store, Verifier, _h.Procore,
+            _h.Services.GetRequiredService<AuditTrail>(), TimeProvider.System, outbound: policy);
+        var input = Covering("TESTSECRET-" + Guid.NewGuid().ToString("N"));
+        input.CustomLoginBaseUrl = "https://proxy.example.test/";
+        input.CustomApiBaseUrl = "https://proxy.example.test/api/";
+        input.CustomMonthlyLoginBaseUrl = "http://169.254.169.254/";
+        input.CustomMonthlyApiBaseUrl = "https://evil.example/";
+
+        var result = await service.CreateAsync(input);
+
+        Assert.Contains("cloud metadata addresses are not allowed", result[nameof(CredentialInput.CustomMonthlyLoginBaseUrl)]!, StringComparison.Ordinal);
+        Assert.Contains("not in the outbound allow-list", result[nameof(CredentialInput.CustomMonthlyApiBaseUrl)]!, StringComparison.Ordinal);
+        Assert.Null(result[nameof(CredentialInput.CustomLoginBaseUrl)]);
+        Assert.Equal(0, _h.TokenRequests());
+        await using var db = await _h.Db.CreateDbContextAsync();
+        Assert.Empty(await db.CredentialSets.ToListAsync());
+        Assert.Equal(2, await db.AuditEvents.CountAsync(a => a.Action == OutboundRefusalAuditor.Action));
+    }
+
+    [Fact]
     public void BlastRadius_OfASetCoveringTheMonthlySandbox_SaysTheResetReachesItToo()
     {
         var radius = new BlastRadius(1, "Demo", ["Northwind (5000000001)"], [], [], MonthlySandbox: true);
