@@ -328,6 +328,9 @@ namespace ProcoreAdmin.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("CoversMonthlySandbox")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -340,6 +343,14 @@ namespace ProcoreAdmin.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(500)");
 
                     b.Property<string>("CustomLoginBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("CustomMonthlyApiBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("CustomMonthlyLoginBaseUrl")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
@@ -369,6 +380,17 @@ namespace ProcoreAdmin.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(2000)");
 
                     b.Property<DateTime?>("LastVerifiedRotationUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MonthlyLastCheckOutcome")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("MonthlyLastCheckSummary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("MonthlyLastCheckUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Notes")

@@ -329,6 +329,9 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<bool>("CoversMonthlySandbox")
+                        .HasColumnType("bit");
+
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -341,6 +344,14 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(500)");
 
                     b.Property<string>("CustomLoginBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("CustomMonthlyApiBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("CustomMonthlyLoginBaseUrl")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
@@ -370,6 +381,17 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(2000)");
 
                     b.Property<DateTime?>("LastVerifiedRotationUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("MonthlyLastCheckOutcome")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
+                    b.Property<string>("MonthlyLastCheckSummary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("MonthlyLastCheckUtc")
                         .HasColumnType("datetime2");
 
                     b.Property<string>("Notes")

@@ -311,6 +311,9 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CoversMonthlySandbox")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CreatedBy")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -323,6 +326,14 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CustomLoginBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomMonthlyApiBaseUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomMonthlyLoginBaseUrl")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
@@ -352,6 +363,17 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("LastVerifiedRotationUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MonthlyLastCheckOutcome")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MonthlyLastCheckSummary")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MonthlyLastCheckUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Notes")

@@ -17,6 +17,21 @@ public sealed class CredentialSet
     public required string ClientId { get; set; }
     public string? CustomLoginBaseUrl { get; set; }
     public string? CustomApiBaseUrl { get; set; }
+
+    /// <summary>
+    /// A production app's client id and secret also work in Procore's monthly sandbox (own login and API hosts, own tokens,
+    /// own data). When set, the secret is bound to both destinations and checks run in both environments.
+    /// </summary>
+    public bool CoversMonthlySandbox { get; set; }
+
+    /// <summary>For a Custom credential that covers the monthly sandbox: that sandbox's login and API base URLs.</summary>
+    public string? CustomMonthlyLoginBaseUrl { get; set; }
+    public string? CustomMonthlyApiBaseUrl { get; set; }
+
+    /// <summary>The last check in the monthly sandbox (<c>VerificationOutcome</c> as text), when the set covers it.</summary>
+    public DateTime? MonthlyLastCheckUtc { get; set; }
+    public string? MonthlyLastCheckOutcome { get; set; }
+    public string? MonthlyLastCheckSummary { get; set; }
     public string? Owners { get; set; }
     public string? Notes { get; set; }
     public int RotationIntervalDays { get; set; } = 365;
@@ -113,6 +128,10 @@ public sealed class CredentialSetConfiguration : IEntityTypeConfiguration<Creden
         b.Property(x => x.ClientId).HasMaxLength(ClientIdMax);
         b.Property(x => x.CustomLoginBaseUrl).HasMaxLength(UrlMax);
         b.Property(x => x.CustomApiBaseUrl).HasMaxLength(UrlMax);
+        b.Property(x => x.CustomMonthlyLoginBaseUrl).HasMaxLength(UrlMax);
+        b.Property(x => x.CustomMonthlyApiBaseUrl).HasMaxLength(UrlMax);
+        b.Property(x => x.MonthlyLastCheckOutcome).HasMaxLength(30);
+        b.Property(x => x.MonthlyLastCheckSummary).HasMaxLength(2000);
         b.Property(x => x.Owners).HasMaxLength(OwnersMax);
         b.Property(x => x.Notes).HasMaxLength(NotesMax);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);

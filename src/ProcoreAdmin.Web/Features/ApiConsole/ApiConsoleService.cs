@@ -10,7 +10,9 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.ApiConsole;
 
 /// <summary>One console call to make: which credential, which company, which allow-listed call, with or without the header.</summary>
-public sealed record ConsoleRequest(long CredentialId, long ProcoreCompanyId, ConsoleEndpoint Endpoint, bool SendCompanyHeader = true);
+/// <summary>One console call; <paramref name="Target"/> picks production or the monthly sandbox of a set that covers it.</summary>
+public sealed record ConsoleRequest(long CredentialId, long ProcoreCompanyId, ConsoleEndpoint Endpoint, bool SendCompanyHeader = true,
+    CredentialTarget Target = CredentialTarget.Primary);
 
 /// <summary>
 /// What the console shows after a call. <see cref="Response"/> is null when no answer came (token refused, timeout,
@@ -76,6 +78,10 @@ public sealed partial class ApiConsoleService(
     public RateLimitSnapshot? GetRateLimit(CredentialOption credential) =>
         procore.GetRateLimitSnapshot(directory.ToProcoreCredential(credential).Key);
 
+    /// <summary>The latest rate-limit headers of one target (the monthly sandbox keeps its own quota and tokens).</summary>
+    public RateLimitSnapshot? GetRateLimit(CredentialOption credential, CredentialTarget target) =>
+        procore.GetRateLimitSnapshot(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Current, target));
+
     /// <summary>
     /// Runs one console call. Procore's answer is returned whatever its status; failures before an answer come back
     /// as a result with <see cref="ConsoleResult.ErrorKind"/>, never as an exception (except the role check and invalid input).
@@ -98,7 +104,12 @@ public sealed partial class ApiConsoleService(
 
         var credential = await directory.FindCredentialAsync(request.CredentialId, ct)
                          ?? throw new UserFacingException("Unknown credential set.");
-        var procoreCredential = directory.ToProcoreCredential(credential);
+        if (!credential.Targets.Contains(request.Target))
+        {
+            throw new UserFacingException("This credential set does not cover the monthly sandbox.");
+        }
+
+        var procoreCredential = directory.ToProcoreCredential(credential, SecretSlot.Current, request.Target);
         var path = ConsoleEndpoints.PathFor(request.Endpoint, request.ProcoreCompanyId);
         var plannedUrl = new Uri(procoreCredential.Hosts.ApiBaseUrl, path.TrimStart('/'));
 

@@ -14,6 +14,41 @@ public enum SecretSlot
     Pending,
 }
 
+/// <summary>
+/// Where a credential is used: its own environment, or Procore's monthly sandbox, which accepts a production app's client id
+/// and secret but has its own login and API hosts, tokens and data.
+/// </summary>
+public enum CredentialTarget
+{
+    Primary,
+    MonthlySandbox,
+}
+
+/// <summary>
+/// The Procore client's token-cache key of a stored credential: one per credential, secret slot and target, so the production
+/// and monthly-sandbox tokens of one secret never mix. Every place that names a cached token uses this.
+/// </summary>
+public static class CredentialTokenKeys
+{
+    public static string For(long credentialId, SecretSlot slot, CredentialTarget target = CredentialTarget.Primary) =>
+        target == CredentialTarget.Primary
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{credentialId}:{slot}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{credentialId}:{slot}:{target}");
+
+    /// <summary>Every key a credential's tokens can be cached under (both slots, both targets).</summary>
+    public static IReadOnlyList<string> All(long credentialId) =>
+        [.. from slot in Enum.GetValues<SecretSlot>() from target in Enum.GetValues<CredentialTarget>() select For(credentialId, slot, target)];
+
+    /// <summary>Drops every cached token of the credential (after a secret or destination change, retirement or deletion).</summary>
+    public static void ForgetAll(IProcoreClient procore, long credentialId)
+    {
+        foreach (var key in All(credentialId))
+        {
+            procore.ForgetTokens(key);
+        }
+    }
+}
+
 public sealed record CompanyOption(long ProcoreCompanyId, string Name, ProcoreEnvironment Environment);
 
 public sealed record CredentialOption(
@@ -26,7 +61,18 @@ public sealed record CredentialOption(
     Uri? CustomLoginBaseUrl = null,
     Uri? CustomApiBaseUrl = null,
     string? LastCheckOutcome = null,
-    DateTime? NextRotationDueUtc = null);
+    DateTime? NextRotationDueUtc = null,
+    bool CoversMonthlySandbox = false,
+    Uri? CustomMonthlyLoginBaseUrl = null,
+    Uri? CustomMonthlyApiBaseUrl = null)
+{
+    /// <summary>The targets this credential can be used in: its own environment, and the monthly sandbox when it covers it.</summary>
+    public IReadOnlyList<CredentialTarget> Targets => CoversMonthlySandbox ? [CredentialTarget.Primary, CredentialTarget.MonthlySandbox] : [CredentialTarget.Primary];
+
+    /// <summary>The environment of a target (the monthly sandbox of a Custom set stays Custom, with its own URLs).</summary>
+    public ProcoreEnvironment EnvironmentOf(CredentialTarget target) =>
+        target == CredentialTarget.MonthlySandbox && Environment != ProcoreEnvironment.Custom ? ProcoreEnvironment.MonthlySandbox : Environment;
+}
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
 public sealed record CredentialRotationInfo(
@@ -64,6 +110,12 @@ public sealed record VerificationResult(
     IReadOnlyList<long> ExpectedCompanyIds,
     IReadOnlyList<long> ObservedCompanyIds)
 {
+    /// <summary>Which environment this result is about (a monthly-sandbox result is nested in <see cref="MonthlySandbox"/>).</summary>
+    public CredentialTarget Target { get; init; } = CredentialTarget.Primary;
+
+    /// <summary>The same check in the monthly sandbox, when the credential set covers it; null otherwise.</summary>
+    public VerificationResult? MonthlySandbox { get; init; }
+
     public IReadOnlyList<long> MissingCompanyIds => ExpectedCompanyIds.Except(ObservedCompanyIds).ToList();
 
     public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(ExpectedCompanyIds).ToList();
@@ -94,6 +146,12 @@ public interface ICredentialDirectory
     /// client needs a token; an unreadable secret throws <see cref="CredentialUnreadableException"/> there and is audited.
     /// </summary>
     ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current);
+
+    /// <summary>As above for one target (the monthly sandbox uses the same stored secret, its own hosts and its own tokens).</summary>
+    ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot, CredentialTarget target) =>
+        target == CredentialTarget.Primary
+            ? ToProcoreCredential(credential, slot)
+            : throw new NotSupportedException("This credential directory does not serve the monthly sandbox.");
 }
 
 /// <summary>A client id and secret not saved yet (register, replace secret): tested before they are stored.</summary>

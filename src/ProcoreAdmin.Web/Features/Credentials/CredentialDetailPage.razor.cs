@@ -51,7 +51,9 @@ public partial class CredentialDetailPage
     public Task VerifyAsync() => RunAsync(async () =>
     {
         var result = await Credentials.VerifyAsync(Id, freshToken: _freshToken);
-        Snackbar.Add($"Verification: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}" + (result.Companies.Count == 0 ? $" — {result.Summary}" : ""), result.Outcome == VerificationOutcome.Ok ? Severity.Success : Severity.Warning);
+        var monthly = result.MonthlySandbox is { } m ? $"; monthly sandbox: {CredentialDisplay.OutcomeText(m.Outcome.ToString())}" : "";
+        var allOk = result.Outcome == VerificationOutcome.Ok && result.MonthlySandbox is null or { Outcome: VerificationOutcome.Ok };
+        Snackbar.Add($"Verification: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}" + (result.Companies.Count == 0 ? $" — {result.Summary}" : "") + monthly, allOk ? Severity.Success : Severity.Warning);
         await LoadAsync();
     });
 
@@ -92,6 +94,11 @@ public partial class CredentialDetailPage
             lines.Add(_schedules.Count == 0
                 ? "No maintenance schedule is tied to this credential."
                 : $"{_schedules.Count} schedule(s) tied to it stop working: {string.Join(", ", _schedules.Select(s => s.Title))}.");
+        }
+
+        if (d.MonthlySandbox is not null)
+        {
+            lines.Add(ProcoreAdmin.Web.Features.Rotation.BlastRadius.MonthlySandboxLine);
         }
 
         return lines;

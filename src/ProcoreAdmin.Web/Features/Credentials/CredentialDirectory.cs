@@ -73,9 +73,10 @@ public sealed class CredentialDirectory(
     }
 
     public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current) =>
-        new($"{credential.CredentialId}:{slot}", credential.Environment, credential.ClientId,
-            ct => secrets.RevealForProcoreAsync(credential.CredentialId, slot, ct),
-            credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
+        CredentialMapping.ToProcoreCredential(credential, slot, CredentialTarget.Primary, secrets);
+
+    public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot, CredentialTarget target) =>
+        CredentialMapping.ToProcoreCredential(credential, slot, target, secrets);
 
     /// <summary>
     /// A Blazor circuit or HTTP request has an authentication state: it must hold Viewer. A Hangfire job's scope has none
@@ -116,7 +117,29 @@ public static class CredentialMapping
         c.CustomLoginBaseUrl is null ? null : new Uri(c.CustomLoginBaseUrl),
         c.CustomApiBaseUrl is null ? null : new Uri(c.CustomApiBaseUrl),
         c.LastCheckOutcome,
-        NextRotationDue(c.LastVerifiedRotationUtc, currentSecretUtc, c.CreatedUtc, c.RotationIntervalDays));
+        NextRotationDue(c.LastVerifiedRotationUtc, currentSecretUtc, c.CreatedUtc, c.RotationIntervalDays),
+        c.CoversMonthlySandbox,
+        c.CustomMonthlyLoginBaseUrl is null ? null : new Uri(c.CustomMonthlyLoginBaseUrl),
+        c.CustomMonthlyApiBaseUrl is null ? null : new Uri(c.CustomMonthlyApiBaseUrl));
+
+    /// <summary>
+    /// The Procore client's view of a stored credential for one target. The secret is decrypted (and its binding to every
+    /// destination of the set checked) only when a token is needed. A credential that does not cover the monthly sandbox
+    /// has no monthly target.
+    /// </summary>
+    public static ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot, CredentialTarget target, CredentialSecretStore secrets)
+    {
+        if (target == CredentialTarget.MonthlySandbox && !credential.CoversMonthlySandbox)
+        {
+            throw new InvalidOperationException($"Credential {credential.CredentialId} does not cover the monthly sandbox.");
+        }
+
+        var monthly = target == CredentialTarget.MonthlySandbox;
+        return new ProcoreCredential(CredentialTokenKeys.For(credential.CredentialId, slot, target), credential.EnvironmentOf(target), credential.ClientId,
+            ct => secrets.RevealForProcoreAsync(credential.CredentialId, slot, ct),
+            monthly ? credential.CustomMonthlyLoginBaseUrl : credential.CustomLoginBaseUrl,
+            monthly ? credential.CustomMonthlyApiBaseUrl : credential.CustomApiBaseUrl);
+    }
 
     /// <summary>When the next rotation is due: the last verified rotation (or creation) plus the interval.</summary>
     public static DateTime NextRotationDue(DateTime? lastVerifiedRotationUtc, DateTime? currentSecretCreatedUtc, DateTime createdUtc, int intervalDays) =>

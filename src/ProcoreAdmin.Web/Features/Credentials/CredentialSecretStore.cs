@@ -116,7 +116,11 @@ public sealed partial class CredentialSecretStore(
         var state = slot == SecretSlot.Pending ? SecretVersionState.Pending : SecretVersionState.Current;
         var row = await db.CredentialSecrets.AsNoTracking()
             .Where(s => s.CredentialSetId == credentialId && s.State == state)
-            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
+            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new
+            {
+                s.Ciphertext, s.PublicId, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+                c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+            })
             .SingleOrDefaultAsync(ct);
         if (row is null)
         {
@@ -127,7 +131,8 @@ public sealed partial class CredentialSecretStore(
         try
         {
             return protector.Unprotect(
-                SecretBinding.For(credentialId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl, row.PublicId), row.Ciphertext);
+                SecretBinding.For(credentialId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl,
+                    row.CoversMonthlySandbox, row.CustomMonthlyLoginBaseUrl, row.CustomMonthlyApiBaseUrl, row.PublicId), row.Ciphertext);
         }
         catch (CryptographicException ex)
         {
@@ -158,7 +163,7 @@ public sealed partial class CredentialSecretStore(
     {
         var publicId = Guid.NewGuid();
         var protectedSecret = protector.Protect(
-            SecretBinding.For(credential.Id, credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, publicId), secret);
+            SecretBinding.For(credential, publicId), secret);
         return new CredentialSecret
         {
             PublicId = publicId,

@@ -98,14 +98,16 @@ public sealed partial class CredentialStartup(
         {
             var login = Follow(c.CustomLoginBaseUrl, simulator);
             var api = Follow(c.CustomApiBaseUrl, simulator);
-            if (login != c.CustomLoginBaseUrl || api != c.CustomApiBaseUrl)
+            var monthlyLogin = Follow(c.CustomMonthlyLoginBaseUrl, simulator);
+            var monthlyApi = Follow(c.CustomMonthlyApiBaseUrl, simulator);
+            if (login != c.CustomLoginBaseUrl || api != c.CustomApiBaseUrl || monthlyLogin != c.CustomMonthlyLoginBaseUrl || monthlyApi != c.CustomMonthlyApiBaseUrl)
             {
                 // Secrets are bound to their destination: move them with the credential (loopback to loopback, Development only).
                 var versions = await db.CredentialSecrets.Where(s => s.CredentialSetId == c.Id).ToListAsync(ct);
                 foreach (var version in versions)
                 {
-                    var oldBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl, version.PublicId);
-                    var newBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, login, api, version.PublicId);
+                    var oldBinding = SecretBinding.For(c, version.PublicId);
+                    var newBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, login, api, c.CoversMonthlySandbox, monthlyLogin, monthlyApi, version.PublicId);
                     try
                     {
                         var again = protector.Protect(newBinding, protector.Unprotect(oldBinding, version.Ciphertext));
@@ -120,6 +122,8 @@ public sealed partial class CredentialStartup(
 
                 c.CustomLoginBaseUrl = login;
                 c.CustomApiBaseUrl = api;
+                c.CustomMonthlyLoginBaseUrl = monthlyLogin;
+                c.CustomMonthlyApiBaseUrl = monthlyApi;
                 updated++;
             }
         }

@@ -31,15 +31,68 @@ public sealed partial class CredentialVerifier(
                          ?? throw new KeyNotFoundException($"Credential {credentialId} does not exist.");
         var expected = credential.Installations.Select(i => i.Company!.ProcoreCompanyId).Distinct().OrderBy(id => id).ToList();
         var option = CredentialMapping.ToOption(credential, expected);
-        var client = new ProcoreCredential($"{credentialId}:{slot}", option.Environment, option.ClientId,
-            c => secrets.RevealForProcoreAsync(credentialId, slot, c), option.CustomLoginBaseUrl, option.CustomApiBaseUrl);
 
+        var primary = await CheckTargetAsync(option, slot, CredentialTarget.Primary, expected, freshToken, ct);
+        VerificationResult? monthly = null;
+        if (option.CoversMonthlySandbox)
+        {
+            // The monthly sandbox accepts the same client id and secret at its own hosts, with its own tokens; it is a copy of
+            // production refreshed monthly, so the same companies are expected there.
+            monthly = await CheckTargetAsync(option, slot, CredentialTarget.MonthlySandbox, expected, freshToken, ct);
+        }
+
+        var result = primary with { MonthlySandbox = monthly };
+        var (overall, summary, checks, observed) = (primary.Outcome, primary.Summary, primary.Companies, primary.ObservedCompanyIds);
+        var now = primary.CheckedUtc;
+        if (slot == SecretSlot.Current)
+        {
+            credential.LastCheckUtc = now;
+            credential.LastCheckOutcome = overall.ToString();
+            credential.LastCheckSummary = AuditTrail.Clean(summary, 2000);
+            credential.LastObservedCompanyIds = AuditTrail.Clean(string.Join(',', observed.Select(id => id.ToString(CultureInfo.InvariantCulture))), 2000);
+            foreach (var installation in credential.Installations)
+            {
+                var check = checks.FirstOrDefault(c => c.ProcoreCompanyId == installation.Company!.ProcoreCompanyId);
+                installation.LastCheckUtc = now;
+                installation.LastOutcome = check?.Outcome.ToString();
+                installation.LastMessage = AuditTrail.Clean(check?.Message, 500);
+                installation.Observed = overall is VerificationOutcome.SecretUnreadable or VerificationOutcome.InvalidClient ? null : observed.Contains(installation.Company!.ProcoreCompanyId);
+            }
+
+            if (monthly is not null)
+            {
+                credential.MonthlyLastCheckUtc = monthly.CheckedUtc;
+                credential.MonthlyLastCheckOutcome = monthly.Outcome.ToString();
+                credential.MonthlyLastCheckSummary = AuditTrail.Clean(monthly.Summary, 2000);
+            }
+        }
+
+        var succeeded = overall == VerificationOutcome.Ok && (monthly is null || monthly.Outcome == VerificationOutcome.Ok);
+        audit.Add(db, actor, "credential.verify", CredentialSecretStore.TargetType, credentialId.ToString(CultureInfo.InvariantCulture),
+            succeeded ? AuditOutcomes.Succeeded : AuditOutcomes.Failed,
+            $"{slot}: {overall}. {summary}" + (monthly is null ? "" : $" Monthly sandbox: {monthly.Outcome}. {monthly.Summary}"));
+        await db.SaveChangesAsync(ct);
+        LogVerified(logger, credentialId, slot, overall);
+        if (monthly is not null)
+        {
+            LogVerifiedMonthly(logger, credentialId, slot, monthly.Outcome);
+        }
+
+        return result;
+    }
+
+    /// <summary>Token + /me + /companies for each expected company in one target; never writes anything.</summary>
+    private async Task<VerificationResult> CheckTargetAsync(CredentialOption option, SecretSlot slot, CredentialTarget target,
+        IReadOnlyList<long> expected, bool freshToken, CancellationToken ct)
+    {
         var checks = new List<CompanyCheck>();
         var observed = new SortedSet<long>();
         VerificationOutcome overall;
         string summary;
         try
         {
+            var client = CredentialMapping.ToProcoreCredential(option, slot, target, secrets);
+
             // A valid cached token is reused (the API calls below fetch one when none is cached); a new one is minted only
             // when asked for, for a pending secret (it must prove itself), or when no company call would need a token.
             if (freshToken || slot == SecretSlot.Pending || expected.Count == 0)
@@ -64,6 +117,11 @@ public sealed partial class CredentialVerifier(
         {
             overall = Map(ex.Kind);
             summary = Describe(overall, ex);
+            if (target == CredentialTarget.MonthlySandbox && overall == VerificationOutcome.InvalidClient)
+            {
+                summary = MonthlySandboxRefusedSummary;
+            }
+
             checks.AddRange(expected.Select(id => new CompanyCheck(id, overall, summary, ex.StatusCode, ex.RequestId)));
         }
         catch (CredentialUnreadableException)
@@ -75,33 +133,23 @@ public sealed partial class CredentialVerifier(
         catch (ArgumentException)
         {
             overall = VerificationOutcome.Failed;
-            summary = "The credential's Custom login or API base URL is missing or invalid. Edit the credential.";
+            summary = target == CredentialTarget.MonthlySandbox
+                ? "The credential's monthly sandbox login or API base URL is missing or invalid. Edit the credential."
+                : "The credential's Custom login or API base URL is missing or invalid. Edit the credential.";
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var result = new VerificationResult(credentialId, slot, overall, summary, now, checks, expected, observed.ToList());
-        if (slot == SecretSlot.Current)
+        return new VerificationResult(option.CredentialId, slot, overall, summary, time.GetUtcNow().UtcDateTime, checks, expected, observed.ToList())
         {
-            credential.LastCheckUtc = now;
-            credential.LastCheckOutcome = overall.ToString();
-            credential.LastCheckSummary = AuditTrail.Clean(summary, 2000);
-            credential.LastObservedCompanyIds = AuditTrail.Clean(string.Join(',', observed.Select(id => id.ToString(CultureInfo.InvariantCulture))), 2000);
-            foreach (var installation in credential.Installations)
-            {
-                var check = checks.FirstOrDefault(c => c.ProcoreCompanyId == installation.Company!.ProcoreCompanyId);
-                installation.LastCheckUtc = now;
-                installation.LastOutcome = check?.Outcome.ToString();
-                installation.LastMessage = AuditTrail.Clean(check?.Message, 500);
-                installation.Observed = overall is VerificationOutcome.SecretUnreadable or VerificationOutcome.InvalidClient ? null : observed.Contains(installation.Company!.ProcoreCompanyId);
-            }
-        }
-
-        audit.Add(db, actor, "credential.verify", CredentialSecretStore.TargetType, credentialId.ToString(CultureInfo.InvariantCulture),
-            overall == VerificationOutcome.Ok ? AuditOutcomes.Succeeded : AuditOutcomes.Failed, $"{slot}: {overall}. {summary}");
-        await db.SaveChangesAsync(ct);
-        LogVerified(logger, credentialId, slot, overall);
-        return result;
+            Target = target,
+        };
     }
+
+    /// <summary>
+    /// The monthly sandbox refused the secret. After a reset in the Developer Portal it follows production only when it picks
+    /// the new secret up (at the latest at its next monthly refresh), so this is said plainly rather than as a plain failure.
+    /// </summary>
+    public const string MonthlySandboxRefusedSummary =
+        "The monthly sandbox refused this client id and secret. If the secret was just reset in the Developer Portal, the monthly sandbox has not picked up the new secret yet (at the latest it does at its next monthly refresh); check again later. Otherwise the app may not be installed there yet.";
 
     public async Task<SecretTestResult> TestSecretAsync(SecretTestRequest request, CancellationToken ct = default)
     {
@@ -164,6 +212,9 @@ public sealed partial class CredentialVerifier(
         VerificationOutcome.SecretUnreadable => "The stored secret is unreadable (tampered, copied from another credential, or keys missing). Nothing was sent to Procore; replace the secret.",
         _ => ex is null ? "Verification failed." : $"Failed: {ex.Explanation}",
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Verified credential {CredentialId} ({Slot}) in the monthly sandbox: {Outcome}")]
+    private static partial void LogVerifiedMonthly(ILogger logger, long credentialId, SecretSlot slot, VerificationOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Verified credential {CredentialId} ({Slot}): {Outcome}")]
     private static partial void LogVerified(ILogger logger, long credentialId, SecretSlot slot, VerificationOutcome outcome);

@@ -21,6 +21,14 @@ public sealed class CredentialInput
     public string? Secret { get; set; }
     public string? CustomLoginBaseUrl { get; set; }
     public string? CustomApiBaseUrl { get; set; }
+
+    /// <summary>
+    /// A Production set whose client id and secret are also used in Procore's monthly sandbox (which accepts the production
+    /// app's credentials). A Custom set may stand in for production with its own monthly-sandbox URLs below.
+    /// </summary>
+    public bool CoversMonthlySandbox { get; set; }
+    public string? CustomMonthlyLoginBaseUrl { get; set; }
+    public string? CustomMonthlyApiBaseUrl { get; set; }
     public string? Owners { get; set; }
     public string? Notes { get; set; }
     public int RotationIntervalDays { get; set; } = 90;
@@ -52,6 +60,9 @@ public sealed record CredentialDetail(
     SecretVersionView? Current, SecretVersionView? Pending, int RetiredSecretCount, IReadOnlyList<InstallationView> Installations,
     IReadOnlyList<long> ObservedCompanyIds, int Version, CredentialHealth Health)
 {
+    /// <summary>Whether the set is also used in the monthly sandbox, and the last check there.</summary>
+    public MonthlySandboxView? MonthlySandbox { get; init; }
+
     /// <summary>Companies Procore reported that staff did not register as installations (drift).</summary>
     public IReadOnlyList<long> UnexpectedCompanyIds => ObservedCompanyIds.Except(Installations.Select(i => i.ProcoreCompanyId)).ToList();
 
@@ -59,8 +70,14 @@ public sealed record CredentialDetail(
     {
         Label = Label, Environment = Environment.ToString(), ClientId = ClientId, CustomLoginBaseUrl = CustomLoginBaseUrl,
         CustomApiBaseUrl = CustomApiBaseUrl, Owners = Owners, Notes = Notes, RotationIntervalDays = RotationIntervalDays,
+        CoversMonthlySandbox = MonthlySandbox is not null,
+        CustomMonthlyLoginBaseUrl = MonthlySandbox?.CustomLoginBaseUrl, CustomMonthlyApiBaseUrl = MonthlySandbox?.CustomApiBaseUrl,
     };
 }
+
+/// <summary>A credential set's monthly-sandbox target: its hosts and the last check there (null before the first).</summary>
+public sealed record MonthlySandboxView(string LoginHost, string ApiHost, string? CustomLoginBaseUrl, string? CustomApiBaseUrl,
+    DateTime? LastCheckUtc, string? LastCheckOutcome, string? LastCheckSummary);
 
 /// <summary>
 /// The Credentials pages' service. Viewers read; Operators verify; Admins register, edit, replace secrets, change status,
@@ -107,6 +124,8 @@ public sealed class CredentialsService(
                  {
                      (nameof(CredentialInput.CustomLoginBaseUrl), "Login base URL", v.Login),
                      (nameof(CredentialInput.CustomApiBaseUrl), "API base URL", v.Api),
+                     (nameof(CredentialInput.CustomMonthlyLoginBaseUrl), "Monthly sandbox login base URL", v.MonthlyLogin),
+                     (nameof(CredentialInput.CustomMonthlyApiBaseUrl), "Monthly sandbox API base URL", v.MonthlyApi),
                  })
         {
             if (url is not null && outbound.CheckUrl(new Uri(url)) is { } reason)
@@ -171,7 +190,33 @@ public sealed class CredentialsService(
             versions.Count(v => v.State == SecretVersionState.Retired),
             c.Installations.OrderBy(i => i.Company!.Name).Select(i => new InstallationView(i.CompanyId, i.Company!.ProcoreCompanyId, i.Company.Name,
                 i.LastOutcome, i.LastMessage, i.LastCheckUtc, i.Observed)).ToList(),
-            observed, c.Version, CredentialHealthModel.Of(c.Status, c.LastCheckOutcome, nextDue, time.GetUtcNow().UtcDateTime));
+            observed, c.Version, CredentialHealthModel.Of(c.Status, c.LastCheckOutcome, nextDue, time.GetUtcNow().UtcDateTime))
+        {
+            MonthlySandbox = MonthlyView(c),
+        };
+    }
+
+    private static MonthlySandboxView? MonthlyView(CredentialSet c)
+    {
+        if (!c.CoversMonthlySandbox)
+        {
+            return null;
+        }
+
+        var option = CredentialMapping.ToOption(c, []);
+        string login, api;
+        try
+        {
+            var hosts = ProcoreHosts.For(option.EnvironmentOf(CredentialTarget.MonthlySandbox), option.CustomMonthlyLoginBaseUrl, option.CustomMonthlyApiBaseUrl);
+            (login, api) = (hosts.LoginBaseUrl.GetLeftPart(UriPartial.Authority), hosts.ApiBaseUrl.GetLeftPart(UriPartial.Authority));
+        }
+        catch (ArgumentException)
+        {
+            (login, api) = ("none", "none");
+        }
+
+        return new MonthlySandboxView(login, api, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+            c.MonthlyLastCheckUtc, c.MonthlyLastCheckOutcome, c.MonthlyLastCheckSummary);
     }
 
     public async Task<FormResult> CreateAsync(CredentialInput input, CancellationToken ct = default)
@@ -209,6 +254,7 @@ public sealed class CredentialsService(
         var credential = new CredentialSet
         {
             Label = v.Label, Environment = v.Environment, ClientId = v.ClientId, CustomLoginBaseUrl = v.Login, CustomApiBaseUrl = v.Api,
+            CoversMonthlySandbox = v.Monthly, CustomMonthlyLoginBaseUrl = v.MonthlyLogin, CustomMonthlyApiBaseUrl = v.MonthlyApi,
             Owners = v.Owners, Notes = v.Notes, RotationIntervalDays = input.RotationIntervalDays, Status = CredentialStatus.Active,
             CreatedUtc = now, CreatedBy = AuditTrail.Clean(actor.Name, 200),
         };
@@ -222,7 +268,7 @@ public sealed class CredentialsService(
         }
 
         audit.Add(db, actor, "credential.create", CredentialSecretStore.TargetType, Id(credential.Id), AuditOutcomes.Succeeded,
-            $"{v.Label} ({v.Environment}, client id {v.ClientId}), installed in {companies.Count} compan{(companies.Count == 1 ? "y" : "ies")}");
+            $"{v.Label} ({v.Environment}{(v.Monthly ? " and the monthly sandbox" : "")}, client id {v.ClientId}), installed in {companies.Count} compan{(companies.Count == 1 ? "y" : "ies")}");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return FormResult.Success(credential.Id);
@@ -249,17 +295,21 @@ public sealed class CredentialsService(
             result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
         }
 
-        var destinationBefore = SecretBinding.DestinationOf(credential.Environment, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
-        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment, v.Login, v.Api);
+        var destinationBefore = SecretBinding.DestinationOf(credential.Environment, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+            credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl);
+        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment, v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi);
         var destinationChanged = v is not null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId
             || !string.Equals(destinationBefore, destinationAfter, StringComparison.Ordinal)
             || !string.Equals(credential.CustomLoginBaseUrl, v.Login, StringComparison.Ordinal)
-            || !string.Equals(credential.CustomApiBaseUrl, v.Api, StringComparison.Ordinal));
+            || !string.Equals(credential.CustomApiBaseUrl, v.Api, StringComparison.Ordinal)
+            || v.Monthly != credential.CoversMonthlySandbox
+            || !string.Equals(credential.CustomMonthlyLoginBaseUrl, v.MonthlyLogin, StringComparison.Ordinal)
+            || !string.Equals(credential.CustomMonthlyApiBaseUrl, v.MonthlyApi, StringComparison.Ordinal));
         if (v is not null && v.Secret is null && destinationChanged)
         {
             // The stored secret is bound to its environment, client id and hosts: it is never sent to a new destination.
             result.Errors[nameof(CredentialInput.Secret)] =
-                "Changing the environment, client id, login URL or API URL needs the matching client secret again: a stored secret is only ever sent where it was registered to go.";
+                "Changing the environment, client id, login URL, API URL or the monthly sandbox needs the matching client secret again: a stored secret is only ever sent where it was registered to go.";
         }
 
         if (v is not null && v.Environment != credential.Environment && await db.Installations.AnyAsync(i => i.CredentialSetId == id, ct))
@@ -273,15 +323,15 @@ public sealed class CredentialsService(
             return result;
         }
 
-        if (v.Environment != credential.Environment || v.ClientId != credential.ClientId
-            || !string.Equals(v.Login, credential.CustomLoginBaseUrl, StringComparison.Ordinal) || !string.Equals(v.Api, credential.CustomApiBaseUrl, StringComparison.Ordinal))
+        if (destinationChanged)
         {
             // Where the secret is sent changes: step-up (a recent sign-in), checked before anything is written.
             await staff.RequireRecentSignInAsync("change where a credential's secret is sent");
         }
 
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
-        var before = (credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
+        var before = (credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+            credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl);
         var changed = new List<string>();
         void Track(string name, string? before, string? after)
         {
@@ -296,6 +346,9 @@ public sealed class CredentialsService(
         Track("client id", credential.ClientId, v.ClientId);
         Track("login URL", credential.CustomLoginBaseUrl, v.Login);
         Track("API URL", credential.CustomApiBaseUrl, v.Api);
+        Track("monthly sandbox", credential.CoversMonthlySandbox ? "yes" : "no", v.Monthly ? "yes" : "no");
+        Track("monthly sandbox login URL", credential.CustomMonthlyLoginBaseUrl, v.MonthlyLogin);
+        Track("monthly sandbox API URL", credential.CustomMonthlyApiBaseUrl, v.MonthlyApi);
         Track("owners", credential.Owners, v.Owners);
         Track("notes", credential.Notes, v.Notes);
         Track("rotation interval", credential.RotationIntervalDays.ToString(CultureInfo.InvariantCulture), input.RotationIntervalDays.ToString(CultureInfo.InvariantCulture));
@@ -304,6 +357,16 @@ public sealed class CredentialsService(
         credential.ClientId = v.ClientId;
         credential.CustomLoginBaseUrl = v.Login;
         credential.CustomApiBaseUrl = v.Api;
+        credential.CoversMonthlySandbox = v.Monthly;
+        credential.CustomMonthlyLoginBaseUrl = v.MonthlyLogin;
+        credential.CustomMonthlyApiBaseUrl = v.MonthlyApi;
+        if (!v.Monthly)
+        {
+            credential.MonthlyLastCheckUtc = null;
+            credential.MonthlyLastCheckOutcome = null;
+            credential.MonthlyLastCheckSummary = null;
+        }
+
         credential.Owners = v.Owners;
         credential.Notes = v.Notes;
         credential.RotationIntervalDays = input.RotationIntervalDays;
@@ -338,7 +401,7 @@ public sealed class CredentialsService(
             if (destinationChanged)
             {
                 audit.Add(db, actor, "credential.destination", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
-                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment, v.ClientId, v.Login, v.Api))}; secret entered again, cached tokens dropped");
+                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment, v.ClientId, v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi))}; secret entered again, cached tokens dropped");
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -350,8 +413,7 @@ public sealed class CredentialsService(
 
         if (v.Secret is not null || destinationChanged)
         {
-            procore.ForgetTokens($"{id}:{SecretSlot.Current}");
-            procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
+            CredentialTokenKeys.ForgetAll(procore, id);
         }
 
         return FormResult.Success(id);
@@ -384,7 +446,8 @@ public sealed class CredentialsService(
         }
 
         var test = await TestSecretAsync(
-            new Valid(credential.Label, credential.Environment, credential.ClientId, value, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, null, null),
+            new Valid(credential.Label, credential.Environment, credential.ClientId, value, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl, null, null,
+                credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl),
             value!, ct);
         if (!test.Passed && !saveAnyway)
         {
@@ -408,7 +471,7 @@ public sealed class CredentialsService(
             return FormResult.Conflict("credential");
         }
 
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        CredentialTokenKeys.ForgetAll(procore, id);
         return FormResult.Success(id);
     }
 
@@ -450,7 +513,7 @@ public sealed class CredentialsService(
         var errors = new Dictionary<string, string>();
         var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
         await secrets.SetStatusAsync(id, CredentialStatus.Retired, text is null ? "Retired by staff" : $"Retired: {text}", actor, ct);
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        CredentialTokenKeys.ForgetAll(procore, id);
         return FormResult.Success(id);
     }
 
@@ -500,8 +563,7 @@ public sealed class CredentialsService(
         audit.Add(db, actor, "credential.delete", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
             $"{credential.Label} ({credential.Environment}, client id {credential.ClientId})");
         await db.SaveChangesAsync(ct);
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
-        procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
+        CredentialTokenKeys.ForgetAll(procore, id);
         return FormResult.Success(id);
     }
 
@@ -586,7 +648,8 @@ public sealed class CredentialsService(
         }
     }
 
-    private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes);
+    private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes,
+        bool Monthly = false, string? MonthlyLogin = null, string? MonthlyApi = null);
 
     private static Valid? Validate(CredentialInput input, Dictionary<string, string> errors, bool secretRequired)
     {
@@ -606,6 +669,33 @@ public sealed class CredentialsService(
             api = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomApiBaseUrl), "API base URL", input.CustomApiBaseUrl);
         }
 
+        Uri? monthlyLogin = null, monthlyApi = null;
+        if (input.CoversMonthlySandbox)
+        {
+            // The monthly sandbox accepts the credentials of a production app only; developer-sandbox, federal and
+            // monthly-sandbox sets have no second environment. A Custom set (a simulator or proxy standing in for production)
+            // names the monthly sandbox's URLs itself.
+            if (env is not (ProcoreEnvironment.Production or ProcoreEnvironment.Custom))
+            {
+                errors[nameof(CredentialInput.CoversMonthlySandbox)] =
+                    "Only a Production credential set can also cover the monthly sandbox: it accepts the production app's client id and secret. A developer sandbox keeps its own credentials.";
+            }
+            else if (env == ProcoreEnvironment.Custom)
+            {
+                monthlyLogin = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomMonthlyLoginBaseUrl), "Monthly sandbox login base URL", input.CustomMonthlyLoginBaseUrl);
+                monthlyApi = InputRules.BaseUrl(errors, nameof(CredentialInput.CustomMonthlyApiBaseUrl), "Monthly sandbox API base URL", input.CustomMonthlyApiBaseUrl);
+                if (monthlyLogin is not null && login is not null && SameBase(monthlyLogin, login))
+                {
+                    errors[nameof(CredentialInput.CustomMonthlyLoginBaseUrl)] = "The monthly sandbox has a login host of its own: it cannot be the production login base URL.";
+                }
+
+                if (monthlyApi is not null && api is not null && SameBase(monthlyApi, api))
+                {
+                    errors[nameof(CredentialInput.CustomMonthlyApiBaseUrl)] = "The monthly sandbox has an API host of its own: it cannot be the production API base URL.";
+                }
+            }
+        }
+
         var owners = InputRules.Owners(errors, nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
         var notes = InputRules.Text(errors, nameof(CredentialInput.Notes), "Notes", input.Notes, CredentialSetConfiguration.NotesMax, required: false, multiline: true);
         if (input.RotationIntervalDays is < 1 or > 3650)
@@ -613,12 +703,30 @@ public sealed class CredentialsService(
             errors[nameof(CredentialInput.RotationIntervalDays)] = "Rotation interval must be between 1 and 3650 days.";
         }
 
-        return errors.Count > 0 ? null : new Valid(label!, env!.Value.ToString(), clientId!, secret, login?.ToString(), api?.ToString(), owners, notes);
+        return errors.Count > 0 ? null : new Valid(label!, env!.Value.ToString(), clientId!, secret, login?.ToString(), api?.ToString(), owners, notes,
+            input.CoversMonthlySandbox, monthlyLogin?.ToString(), monthlyApi?.ToString());
     }
+
+    private static bool SameBase(Uri a, Uri b) =>
+        string.Equals(SecretBinding.DestinationOf(nameof(ProcoreEnvironment.Custom), a.ToString(), null),
+            SecretBinding.DestinationOf(nameof(ProcoreEnvironment.Custom), b.ToString(), null), StringComparison.Ordinal);
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Environment, client id and the login/API hosts a secret may go to (host names only; never a secret).</summary>
+    private static string DescribeDestination((string Environment, string ClientId, string? Login, string? Api, bool Monthly, string? MonthlyLogin, string? MonthlyApi) d)
+    {
+        var primary = DescribeDestination((d.Environment, d.ClientId, d.Login, d.Api));
+        if (!d.Monthly)
+        {
+            return primary;
+        }
+
+        var monthlyEnvironment = d.Environment == nameof(ProcoreEnvironment.Custom) ? d.Environment : nameof(ProcoreEnvironment.MonthlySandbox);
+        var monthly = DescribeDestination((monthlyEnvironment, d.ClientId, d.MonthlyLogin, d.MonthlyApi));
+        return $"{primary}; also the monthly sandbox ({monthly[(monthly.IndexOf(", login ", StringComparison.Ordinal) + 2)..]})";
+    }
+
     private static string DescribeDestination((string Environment, string ClientId, string? Login, string? Api) d)
     {
         var env = CredentialMapping.ParseEnvironment(d.Environment);

@@ -45,7 +45,11 @@ public sealed partial class ReprotectSecretsJob(
                 .Where(s => s.KeyId != current && s.Id > lastId)
                 .OrderBy(s => s.Id)
                 .Take(BatchSize)
-                .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
+                .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new
+                {
+                    Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+                    c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+                })
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {
@@ -54,7 +58,8 @@ public sealed partial class ReprotectSecretsJob(
 
             foreach (var row in batch)
             {
-                var binding = SecretBinding.For(row.Secret.CredentialSetId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl, row.Secret.PublicId);
+                var binding = SecretBinding.For(row.Secret.CredentialSetId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl,
+                    row.CoversMonthlySandbox, row.CustomMonthlyLoginBaseUrl, row.CustomMonthlyApiBaseUrl, row.Secret.PublicId);
                 try
                 {
                     var again = protector.Protect(binding, protector.Unprotect(binding, row.Secret.Ciphertext));

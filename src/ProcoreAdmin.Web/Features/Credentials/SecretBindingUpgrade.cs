@@ -41,7 +41,11 @@ public sealed partial class SecretBindingUpgrade(
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var batch = await db.CredentialSecrets.Where(s => s.Id > lastId).OrderBy(s => s.Id).Take(BatchSize)
                 .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id,
-                    (s, c) => new { Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
+                    (s, c) => new
+                {
+                    Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+                    c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+                })
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {
@@ -51,7 +55,8 @@ public sealed partial class SecretBindingUpgrade(
             foreach (var row in batch)
             {
                 var binding = SecretBinding.For(row.Secret.CredentialSetId, row.Environment, row.ClientId, row.CustomLoginBaseUrl,
-                    row.CustomApiBaseUrl, row.Secret.PublicId);
+                    row.CustomApiBaseUrl,
+                    row.CoversMonthlySandbox, row.CustomMonthlyLoginBaseUrl, row.CustomMonthlyApiBaseUrl, row.Secret.PublicId);
                 try
                 {
                     _ = protector.Unprotect(binding, row.Secret.Ciphertext);

@@ -9,14 +9,26 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 
 /// <summary>
 /// What a ciphertext is bound to: the credential, its environment, client id, secret version and destination (the login and
-/// API base URLs the secret and its tokens may be sent to). Copying it to another row, or pointing the row at another host,
-/// makes it undecryptable. Build it with <see cref="For"/>.
+/// API base URLs the secret and its tokens may be sent to, and those of the monthly sandbox when the set covers it). Copying
+/// it to another row, pointing the row at another host or adding a second destination makes it undecryptable. Build it with
+/// <see cref="For(long, string, string, string?, string?, Guid)"/> or <see cref="For(CredentialSet, Guid)"/>.
 /// </summary>
 public sealed record SecretBinding(long CredentialId, string Environment, string ClientId, Guid VersionId, string Destination)
 {
     /// <summary>The binding of a secret version of a credential row (its stored environment and Custom base URLs).</summary>
     public static SecretBinding For(long credentialId, string environment, string clientId, string? customLoginBaseUrl, string? customApiBaseUrl, Guid versionId) =>
         new(credentialId, environment, clientId, versionId, DestinationOf(environment, customLoginBaseUrl, customApiBaseUrl));
+
+    /// <summary>The binding of a secret version of <paramref name="credential"/>, including its monthly-sandbox destination.</summary>
+    public static SecretBinding For(CredentialSet credential, Guid versionId) =>
+        For(credential.Id, credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+            credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl, versionId);
+
+    /// <summary>As above from stored columns.</summary>
+    public static SecretBinding For(long credentialId, string environment, string clientId, string? customLoginBaseUrl, string? customApiBaseUrl,
+        bool coversMonthlySandbox, string? customMonthlyLoginBaseUrl, string? customMonthlyApiBaseUrl, Guid versionId) =>
+        new(credentialId, environment, clientId, versionId,
+            DestinationOf(environment, customLoginBaseUrl, customApiBaseUrl, coversMonthlySandbox, customMonthlyLoginBaseUrl, customMonthlyApiBaseUrl));
 
     /// <summary>
     /// The canonical "login|api" destination of a credential. Fixed environments use their fixed hosts (the Custom URLs are
@@ -36,6 +48,28 @@ public sealed record SecretBinding(long CredentialId, string Environment, string
         }
 
         return $"{Canonical(customLoginBaseUrl)}|{Canonical(customApiBaseUrl)}";
+    }
+
+    /// <summary>
+    /// The destination including the monthly sandbox: unchanged for a set that does not cover it (so existing ciphertexts stay
+    /// valid), otherwise "login|api+monthly:login|api" with the monthly sandbox's fixed hosts (Production) or the Custom
+    /// monthly URLs (Custom).
+    /// </summary>
+    public static string DestinationOf(string environment, string? customLoginBaseUrl, string? customApiBaseUrl,
+        bool coversMonthlySandbox, string? customMonthlyLoginBaseUrl, string? customMonthlyApiBaseUrl)
+    {
+        var primary = DestinationOf(environment, customLoginBaseUrl, customApiBaseUrl);
+        if (!coversMonthlySandbox)
+        {
+            return primary;
+        }
+
+        var monthly = environment == nameof(ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Custom)
+            ? DestinationOf(environment, customMonthlyLoginBaseUrl, customMonthlyApiBaseUrl)
+            : environment == nameof(ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Production)
+                ? DestinationOf(nameof(ProcoreAdmin.ProcoreClient.ProcoreEnvironment.MonthlySandbox), null, null)
+                : "none";
+        return $"{primary}+monthly:{monthly}";
     }
 
     private static string Canonical(string? url)
@@ -188,7 +222,11 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
         var keyRow = await db.CredentialKeyMaterial.AsNoTracking().SingleOrDefaultAsync(k => k.Name == FingerprintKeyName, ct);
         var sample = await db.CredentialSecrets.AsNoTracking()
             .OrderByDescending(s => s.Id)
-            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new { s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl })
+            .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id, (s, c) => new
+            {
+                s.Ciphertext, s.PublicId, c.Id, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+                c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+            })
             .FirstOrDefaultAsync(ct);
         try
         {
@@ -199,7 +237,8 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
 
             if (sample is not null)
             {
-                var binding = SecretBinding.For(sample.Id, sample.Environment, sample.ClientId, sample.CustomLoginBaseUrl, sample.CustomApiBaseUrl, sample.PublicId);
+                var binding = SecretBinding.For(sample.Id, sample.Environment, sample.ClientId, sample.CustomLoginBaseUrl, sample.CustomApiBaseUrl,
+                    sample.CoversMonthlySandbox, sample.CustomMonthlyLoginBaseUrl, sample.CustomMonthlyApiBaseUrl, sample.PublicId);
                 try
                 {
                     _ = Unprotect(binding, sample.Ciphertext);

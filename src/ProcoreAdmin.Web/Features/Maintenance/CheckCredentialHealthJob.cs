@@ -80,7 +80,7 @@ public sealed partial class CheckCredentialHealthJob(
                 await notifications.RaiseAsync(new NotificationDraft("health-failing", NotificationSeverity.Error,
                     $"{credential.Label}: {word}",
                     $"Health check of credential set \"{credential.Label}\" ({credential.Environment}) failed: {CredentialDisplay.OutcomeText(result.Outcome.ToString())}. " +
-                    $"{result.Summary}" + (result.MissingCompanyIds.Count > 0 ? $" Installed companies Procore did not report: {string.Join(", ", result.MissingCompanyIds)}." : ""),
+                    $"{WithMonthly(result)}" + (result.MissingCompanyIds.Count > 0 ? $" Installed companies Procore did not report: {string.Join(", ", result.MissingCompanyIds)}." : ""),
                     credential.CredentialId, DedupKey: $"health-failing:{credential.CredentialId}:{day}"), cancellationToken);
             }
         }
@@ -97,7 +97,7 @@ public sealed partial class CheckCredentialHealthJob(
             CheckedUtc = time.GetUtcNow().UtcDateTime,
             Ok = healthy,
             Outcome = result.Outcome.ToString(),
-            Summary = result.Summary.Length > 1000 ? result.Summary[..1000] : result.Summary,
+            Summary = WithMonthly(result) is { Length: > 1000 } summary ? summary[..1000] : WithMonthly(result),
             MissingCompanyIds = Join(result.MissingCompanyIds),
             UnexpectedCompanyIds = Join(result.UnexpectedCompanyIds),
         });
@@ -113,6 +113,11 @@ public sealed partial class CheckCredentialHealthJob(
             .Select(h => new HealthCheckView(h.CredentialId, h.CheckedUtc, h.Ok, h.Outcome, h.Summary, h.MissingCompanyIds, h.UnexpectedCompanyIds))
             .ToListAsync(ct);
     }
+
+    /// <summary>The summary with the monthly sandbox's result, for a set that covers it (its tokens and hosts are its own).</summary>
+    private static string WithMonthly(VerificationResult result) => result.MonthlySandbox is { } m
+        ? $"{result.Summary} Monthly sandbox: {CredentialDisplay.OutcomeText(m.Outcome.ToString())}. {m.Summary}"
+        : result.Summary;
 
     private static string? Join(IReadOnlyList<long> ids) => ids.Count == 0 ? null : string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
 

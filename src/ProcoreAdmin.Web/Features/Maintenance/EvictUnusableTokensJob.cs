@@ -28,13 +28,22 @@ public sealed class EvictUnusableTokensJob(ICredentialDirectory directory, IProc
         {
             if (Unusable.Contains(credential.Status))
             {
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Current).Key);
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Pending).Key);
+                // Both slots, in every environment the set is used in (the monthly sandbox has tokens of its own).
+                foreach (var target in credential.Targets)
+                {
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Current, target));
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Pending, target));
+                }
+
                 evicted += 2;
             }
             else if (!pending.Contains(credential.CredentialId))
             {
-                procore.ForgetTokens(directory.ToProcoreCredential(credential, SecretSlot.Pending).Key);
+                foreach (var target in credential.Targets)
+                {
+                    procore.ForgetTokens(CredentialTokenKeys.For(credential.CredentialId, SecretSlot.Pending, target));
+                }
+
                 evicted++;
             }
         }

@@ -8,7 +8,9 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Web.Features.Projects;
 
 /// <summary>What the projects grid asks for: one page, filtered and sorted by Procore.</summary>
-public sealed record ProjectListRequest(string? Name, ProjectStatusFilter Status, ProjectSort? Sort, int Page, int PageSize);
+/// <summary>One page of projects; <paramref name="Target"/> picks production or the monthly sandbox of a set that covers it.</summary>
+public sealed record ProjectListRequest(string? Name, ProjectStatusFilter Status, ProjectSort? Sort, int Page, int PageSize,
+    CredentialTarget Target = CredentialTarget.Primary);
 
 /// <summary>One page of projects (only this page is held by the circuit) and the total Procore reported.</summary>
 public sealed record ProjectListPage(IReadOnlyList<ProcoreProject> Items, int TotalItems, RateLimitSnapshot? RateLimit, string? RequestId);
@@ -72,7 +74,12 @@ public sealed partial class ProjectBrowserService(
             Page = request.Page,
             PerPage = pageSize,
         };
-        var procoreCredential = directory.ToProcoreCredential(credential);
+        if (!credential.Targets.Contains(request.Target))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), "This credential set does not cover the monthly sandbox.");
+        }
+
+        var procoreCredential = directory.ToProcoreCredential(credential, SecretSlot.Current, request.Target);
         var page = await procore.GetProjectsPageAsync(procoreCredential, procoreCompanyId, query, ct);
         var total = page.Total
                     ?? ((long)(request.Page - 1) * pageSize) + page.Items.Count + (page.HasNextPage ? 1 : 0);

@@ -101,7 +101,7 @@ public sealed partial class RotationEngine(
         var info = (await directory.ListRotationInfoAsync(ct)).FirstOrDefault(i => i.CredentialId == credentialId);
         return new BlastRadius(credential.CredentialId, credential.Label,
             credential.InstalledCompanyIds.Select(id => companies.TryGetValue(id, out var c) ? $"{c.Name} ({id})" : id.ToString(CultureInfo.InvariantCulture)).ToList(),
-            dependent.Select(s => s.Title).ToList(), Owners(info?.Owners));
+            dependent.Select(s => s.Title).ToList(), Owners(info?.Owners), credential.CoversMonthlySandbox);
     }
 
     /// <summary>Step 1: blast radius (installed companies, dependent schedules) recorded; owners notified.</summary>
@@ -122,6 +122,9 @@ public sealed partial class RotationEngine(
         var evidence = new
         {
             credential = new { credential.CredentialId, credential.Label, environment = credential.Environment.ToString() },
+            environments = credential.CoversMonthlySandbox
+                ? new[] { credential.Environment.ToString(), nameof(ProcoreEnvironment.MonthlySandbox) }
+                : [credential.Environment.ToString()],
             companies = credential.InstalledCompanyIds.Select(id => new { id, name = companies.TryGetValue(id, out var c) ? c.Name : null }),
             schedules = dependent.Select(s => new { s.Id, s.Kind, s.Title }),
             owners,
@@ -132,11 +135,17 @@ public sealed partial class RotationEngine(
             run.Urgent ? NotificationSeverity.Error : NotificationSeverity.Info,
             (run.Urgent ? "Urgent rotation (suspected compromise): " : "Rotation starting: ") + credential.Label,
             $"Credential set #{credential.CredentialId} \"{credential.Label}\" ({credential.Environment}) is being rotated by {actor.Name}. " +
-            $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified." + consumerText,
+            $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified." +
+            (credential.CoversMonthlySandbox ? " " + BlastRadius.MonthlySandboxLine : "") + consumerText,
             credential.CredentialId, runId, owners, $"rotation-start:{runId}"), ct);
         var told = owners.Count == 0
             ? "Nobody was e-mailed: no owner e-mail address is recorded (in-app notification only)."
             : $"E-mailed {owners.Count} owner(s): {string.Join(", ", owners)}.";
+        if (credential.CoversMonthlySandbox)
+        {
+            told = $"{told} {BlastRadius.MonthlySandboxLine}";
+        }
+
         await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
     }
 
@@ -231,9 +240,14 @@ public sealed partial class RotationEngine(
             outcome = result.Outcome.ToString(),
             result.Summary,
             missing = result.MissingCompanyIds,
+            monthlySandbox = result.MonthlySandbox is { } m ? new { outcome = m.Outcome.ToString(), m.Summary, pickedUp = m.Outcome == VerificationOutcome.Ok } : null,
         }, Json));
-        await CompleteStepAsync(runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, null,
-            new { pendingFingerprint = pending, passed, verification = Evidence(result), attempts }, actor, ct);
+        await CompleteStepAsync(runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, MonthlySandboxNote(result),
+            new
+            {
+                pendingFingerprint = pending, passed, verification = Evidence(result), attempts,
+                monthlySandbox = result.MonthlySandbox is { } monthly ? Evidence(monthly) : null,
+            }, actor, ct);
         if (!passed)
         {
             await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
@@ -275,12 +289,8 @@ public sealed partial class RotationEngine(
             }
         }
 
-        var option = await directory.FindCredentialAsync(run.CredentialId, ct);
-        if (option is not null)
-        {
-            procore.ForgetTokens(directory.ToProcoreCredential(option, SecretSlot.Current).Key);
-            procore.ForgetTokens(directory.ToProcoreCredential(option, SecretSlot.Pending).Key);
-        }
+        // Both slots, in production and in the monthly sandbox (its tokens are cached apart).
+        CredentialTokenKeys.ForgetAll(procore, run.CredentialId);
 
         (current, _) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
         await CompleteStepAsync(runId, RotationSteps.Promote, RotationStepState.Done, null, new { currentFingerprint = current, tokensDropped = true }, actor, ct);
@@ -382,6 +392,19 @@ public sealed partial class RotationEngine(
             return Failed(credentialId, slot, VerificationOutcome.Unreachable, "Procore could not be reached.");
         }
     }
+
+    /// <summary>
+    /// What the proof step says about the monthly sandbox. It does not gate the promotion (the monthly sandbox may follow a
+    /// reset only later), but a refusal is said plainly instead of being left out.
+    /// </summary>
+    public static string? MonthlySandboxNote(VerificationResult result) => result.MonthlySandbox switch
+    {
+        null => null,
+        { Outcome: VerificationOutcome.Ok } => "Monthly sandbox: the new secret works there too.",
+        { Outcome: VerificationOutcome.InvalidClient } =>
+            "Monthly sandbox: it does not accept the new secret yet (it has not picked up the reset). Production does not wait for it; run Verify now on the credential later to see when it has.",
+        { } m => $"Monthly sandbox: {m.Outcome}. {m.Summary}",
+    };
 
     private VerificationResult Failed(long id, SecretSlot slot, VerificationOutcome outcome, string summary) =>
         new(id, slot, outcome, summary, time.GetUtcNow().UtcDateTime, [], [], []);

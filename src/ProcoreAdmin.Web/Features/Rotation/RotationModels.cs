@@ -45,8 +45,16 @@ public sealed class RotationConflictException(long credentialId)
 public sealed class RotationStepException(string message) : ProcoreAdmin.Web.Shared.UserFacingException(message);
 
 /// <summary>What a rotation or another alarming action on a credential reaches (shown in the confirmation).</summary>
-public sealed record BlastRadius(long CredentialId, string Label, IReadOnlyList<string> Companies, IReadOnlyList<string> Schedules, IReadOnlyList<string> Owners)
+public sealed record BlastRadius(long CredentialId, string Label, IReadOnlyList<string> Companies, IReadOnlyList<string> Schedules, IReadOnlyList<string> Owners,
+    bool MonthlySandbox = false)
 {
+    /// <summary>
+    /// Said whenever the set also covers the monthly sandbox: a reset in the Developer Portal changes the secret it accepts
+    /// too, possibly later than production.
+    /// </summary>
+    public const string MonthlySandboxLine =
+        "Also used in the monthly sandbox (same client id and secret): a reset in the Developer Portal changes what the monthly sandbox accepts too, possibly only after a delay or at its next monthly refresh; its tokens stop working then.";
+
     /// <summary>Plain sentences for a confirmation dialog.</summary>
     public IReadOnlyList<string> Describe(bool notifiesOwners, bool pausesSchedules)
     {
@@ -56,6 +64,11 @@ public sealed record BlastRadius(long CredentialId, string Label, IReadOnlyList<
                 ? "Installed in no registered company."
                 : $"Installed in {Companies.Count} compan{(Companies.Count == 1 ? "y" : "ies")}: {string.Join(", ", Companies)}.",
         };
+        if (MonthlySandbox)
+        {
+            lines.Add(MonthlySandboxLine);
+        }
+
         if (pausesSchedules)
         {
             lines.Add(Schedules.Count == 0

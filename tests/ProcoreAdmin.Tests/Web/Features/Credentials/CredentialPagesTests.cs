@@ -56,6 +56,7 @@ public sealed class CredentialPagesTests : MudComponentTest
         await using var h = await RegistryHarness.CreateAsync();
         var id = await h.AddCredentialAsync("client-ro", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
         Context.Services.AddSingleton(h.Credentials(role));
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.AddAuthorization().SetAuthorized("Vera").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(role));
 
         foreach (var page in new[] { Context.Render<CredentialFormPage>(), Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id)) })
@@ -72,6 +73,7 @@ public sealed class CredentialPagesTests : MudComponentTest
     {
         await using var h = await RegistryHarness.CreateAsync();
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
 
         var page = Context.Render<CredentialFormPage>();
@@ -86,6 +88,7 @@ public sealed class CredentialPagesTests : MudComponentTest
         await using var h = await RegistryHarness.CreateAsync();
         var id = await h.AddCredentialAsync("client-hint", "TESTSECRET-" + Guid.NewGuid().ToString("N"));
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
 
         var page = Context.Render<CredentialFormPage>(p => p.Add(x => x.Id, id));
@@ -100,6 +103,7 @@ public sealed class CredentialPagesTests : MudComponentTest
     {
         await using var h = await RegistryHarness.CreateAsync();
         Context.Services.AddSingleton(h.Credentials(StaffRoles.Admin));
+        Context.Services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         Context.AddAuthorization().SetAuthorized("Ada").SetRoles(ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(StaffRoles.Admin));
         var focus = Context.JSInterop.SetupVoid("procoreAdmin.focus", "#credential-form-message");
         focus.SetVoidResult();

@@ -28,6 +28,7 @@ public sealed class FakeCredential
     public List<string> Retired { get; } = [];
     public string? ProcoreSecret { get; set; }
     public string? LastCheckOutcome { get; set; }
+    public bool CoversMonthlySandbox { get; init; }
 }
 
 /// <summary>
@@ -185,7 +186,7 @@ public sealed class FakeCredentialRegistry(TimeProvider time) : ICredentialDirec
 
     private static CredentialOption Option(FakeCredential c) =>
         new(c.Id, c.Label, c.Environment, $"client-{c.Id}", c.Status, c.Installed, LastCheckOutcome: c.LastCheckOutcome,
-            NextRotationDueUtc: (c.LastVerifiedRotationUtc ?? c.CreatedUtc).AddDays(c.IntervalDays));
+            NextRotationDueUtc: (c.LastVerifiedRotationUtc ?? c.CreatedUtc).AddDays(c.IntervalDays), CoversMonthlySandbox: c.CoversMonthlySandbox);
 }
 
 /// <summary>A Procore client that only records token evictions (rotation and health tests never call Procore through it).</summary>
