@@ -6,6 +6,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Audit;
 
+[FeatureContract]
 public static class AuditOutcomes
 {
     public const string Succeeded = "succeeded";
@@ -20,6 +21,7 @@ public static class AuditOutcomes
 /// The append-only audit trail. Callers pass ids and plain facts only — never a secret, token or ciphertext.
 /// Text is cleaned of control characters so CR/LF or ANSI codes cannot forge lines in exports.
 /// </summary>
+[FeatureContract]
 public sealed class AuditTrail(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
 {
     public async Task RecordAsync(StaffActor actor, string action, string? targetType, string? targetId, string outcome, string? detail = null, CancellationToken ct = default)

@@ -8,14 +8,24 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 // Other features never read the credential tables directly; they go through these interfaces.
 
 /// <summary>Which stored secret to use: the current one, or the pending one during a rotation.</summary>
+[FeatureContract]
 public enum SecretSlot
 {
     Current,
     Pending,
 }
 
+/// <summary>The Procore client's token-cache key of one secret slot of a stored credential (<c>"{id}:{slot}"</c>): built here only.</summary>
+[FeatureContract]
+public static class CredentialTokenKey
+{
+    public static string For(long credentialId, SecretSlot slot) => $"{credentialId}:{slot}";
+}
+
+[FeatureContract]
 public sealed record CompanyOption(long ProcoreCompanyId, string Name, ProcoreEnvironment Environment);
 
+[FeatureContract]
 public sealed record CredentialOption(
     long CredentialId,
     string Label,
@@ -29,6 +39,7 @@ public sealed record CredentialOption(
     DateTime? NextRotationDueUtc = null);
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
+[FeatureContract]
 public sealed record CredentialRotationInfo(
     long CredentialId,
     string Label,
@@ -40,6 +51,7 @@ public sealed record CredentialRotationInfo(
     string? Owners,
     bool HasPendingSecret);
 
+[FeatureContract]
 public enum VerificationOutcome
 {
     Ok,
@@ -51,9 +63,11 @@ public enum VerificationOutcome
     Failed,
 }
 
+[FeatureContract]
 public sealed record CompanyCheck(long ProcoreCompanyId, VerificationOutcome Outcome, string Message, int? StatusCode, string? RequestId);
 
 /// <summary>The result of token + /me + /companies (with Procore-Company-Id) for every installed company.</summary>
+[FeatureContract]
 public sealed record VerificationResult(
     long CredentialId,
     SecretSlot Slot,
@@ -70,6 +84,7 @@ public sealed record VerificationResult(
 }
 
 /// <summary>Thrown when a stored secret cannot be decrypted (tampered, copied from another row, key missing). Audited; no call to Procore follows.</summary>
+[FeatureContract]
 public sealed class CredentialUnreadableException(long credentialId)
     : Exception($"The stored secret of credential {credentialId} cannot be read. It may have been tampered with or the encryption keys are missing.")
 {
@@ -77,6 +92,7 @@ public sealed class CredentialUnreadableException(long credentialId)
 }
 
 /// <summary>Read access to the registry. UI callers are checked for the Viewer role; jobs call with no user.</summary>
+[FeatureContract]
 public interface ICredentialDirectory
 {
     Task<IReadOnlyList<CompanyOption>> ListCompaniesAsync(CancellationToken ct = default);
@@ -97,6 +113,7 @@ public interface ICredentialDirectory
 }
 
 /// <summary>A client id and secret not saved yet (register, replace secret): tested before they are stored.</summary>
+[FeatureContract]
 public sealed record SecretTestRequest(ProcoreEnvironment Environment, string ClientId, string Secret, Uri? CustomLoginBaseUrl, Uri? CustomApiBaseUrl)
 {
     /// <summary>Never prints the secret.</summary>
@@ -104,12 +121,14 @@ public sealed record SecretTestRequest(ProcoreEnvironment Environment, string Cl
 }
 
 /// <summary>What Procore's token endpoint said about an unsaved secret, in plain words.</summary>
+[FeatureContract]
 public sealed record SecretTestResult(VerificationOutcome Outcome, string Message)
 {
     public bool Passed => Outcome == VerificationOutcome.Ok;
 }
 
 /// <summary>Token + /me + /companies for each installed company; stores the result on the credential (current slot).</summary>
+[FeatureContract]
 public interface ICredentialVerifier
 {
     Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default);
@@ -122,6 +141,7 @@ public interface ICredentialVerifier
 }
 
 /// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>
+[FeatureContract]
 public interface ICredentialSecretStore
 {
     /// <summary>Encrypts <paramref name="secret"/> into the pending slot (replacing an earlier pending one).</summary>
@@ -141,10 +161,22 @@ public interface ICredentialSecretStore
     Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
 }
 
+/// <summary>The credential sets a company page lists and installs (Viewer to list, Admin to install). Implemented by the registry's service.</summary>
+[FeatureContract]
+public interface ICredentialInstallations
+{
+    Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>Installs a credential set in a company of the same environment; audited in the same transaction.</summary>
+    Task<FormResult> InstallAsync(long credentialId, long companyId, CancellationToken ct = default);
+}
+
 /// <summary>A maintenance schedule tied to a credential (it works on that credential only).</summary>
+[FeatureContract]
 public sealed record CredentialConsumer(long ScheduleId, string Title, bool Paused);
 
 /// <summary>What uses a credential besides people: the schedules tied to it. Implemented by the Maintenance feature.</summary>
+[FeatureContract]
 public interface ICredentialConsumers
 {
     Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default);

@@ -73,7 +73,7 @@ public sealed class CredentialDirectory(
     }
 
     public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current) =>
-        new($"{credential.CredentialId}:{slot}", credential.Environment, credential.ClientId,
+        new(CredentialTokenKey.For(credential.CredentialId, slot), credential.Environment, credential.ClientId,
             ct => secrets.RevealForProcoreAsync(credential.CredentialId, slot, ct),
             credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl);
 
@@ -106,6 +106,7 @@ public sealed class CredentialDirectory(
 }
 
 /// <summary>Conversions between stored text and the client's types.</summary>
+[FeatureContract]
 public static class CredentialMapping
 {
     public static ProcoreEnvironment ParseEnvironment(string value) =>

@@ -31,7 +31,7 @@ public sealed partial class CredentialVerifier(
                          ?? throw new KeyNotFoundException($"Credential {credentialId} does not exist.");
         var expected = credential.Installations.Select(i => i.Company!.ProcoreCompanyId).Distinct().OrderBy(id => id).ToList();
         var option = CredentialMapping.ToOption(credential, expected);
-        var client = new ProcoreCredential($"{credentialId}:{slot}", option.Environment, option.ClientId,
+        var client = new ProcoreCredential(CredentialTokenKey.For(credentialId, slot), option.Environment, option.ClientId,
             c => secrets.RevealForProcoreAsync(credentialId, slot, c), option.CustomLoginBaseUrl, option.CustomApiBaseUrl);
 
         var checks = new List<CompanyCheck>();

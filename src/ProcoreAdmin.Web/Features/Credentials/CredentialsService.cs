@@ -35,6 +35,7 @@ public sealed class CredentialInput
     public bool SaveAnyway { get; set; }
 }
 
+[FeatureContract]
 public sealed record CredentialRow(
     long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? Owners, CredentialStatus Status,
     IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome,
@@ -76,7 +77,7 @@ public sealed class CredentialsService(
     TimeProvider time,
     VerifyThrottle? throttle = null,
     OutboundPolicy? outbound = null,
-    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null)
+    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null) : ICredentialInstallations
 {
     private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
 
@@ -350,8 +351,8 @@ public sealed class CredentialsService(
 
         if (v.Secret is not null || destinationChanged)
         {
-            procore.ForgetTokens($"{id}:{SecretSlot.Current}");
-            procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
+            procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Current));
+            procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Pending));
         }
 
         return FormResult.Success(id);
@@ -408,7 +409,7 @@ public sealed class CredentialsService(
             return FormResult.Conflict("credential");
         }
 
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Current));
         return FormResult.Success(id);
     }
 
@@ -450,7 +451,7 @@ public sealed class CredentialsService(
         var errors = new Dictionary<string, string>();
         var text = InputRules.Text(errors, "Reason", "Reason", reason, 500, required: false);
         await secrets.SetStatusAsync(id, CredentialStatus.Retired, text is null ? "Retired by staff" : $"Retired: {text}", actor, ct);
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
+        procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Current));
         return FormResult.Success(id);
     }
 
@@ -500,8 +501,8 @@ public sealed class CredentialsService(
         audit.Add(db, actor, "credential.delete", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
             $"{credential.Label} ({credential.Environment}, client id {credential.ClientId})");
         await db.SaveChangesAsync(ct);
-        procore.ForgetTokens($"{id}:{SecretSlot.Current}");
-        procore.ForgetTokens($"{id}:{SecretSlot.Pending}");
+        procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Current));
+        procore.ForgetTokens(CredentialTokenKey.For(id, SecretSlot.Pending));
         return FormResult.Success(id);
     }
 

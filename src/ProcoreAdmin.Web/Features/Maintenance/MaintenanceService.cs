@@ -8,8 +8,10 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
+[FeatureContract]
 public sealed record JobRunView(long Id, string JobKind, DateTime StartedUtc, DateTime? FinishedUtc, JobRunOutcome Outcome, string? Summary, string? Trigger, long? ScheduleId = null);
 
+[FeatureContract]
 public sealed record ScheduleView(
     long Id, string Kind, string Title, string Cron, string TimeZoneId, bool Paused, long? PausedByRotationRunId, long? CredentialId,
     DateTime? NextRunUtc, JobRunView? LastRun, DateTime UpdatedUtc, string? UpdatedBy);
@@ -24,7 +26,7 @@ public sealed record CronPreview(string? Error, IReadOnlyList<DateTime> NextUtc)
 /// Job-facing schedule operations (no signed-in user: the caller passes the actor). Every change is audited in the same
 /// transaction and re-applied to Hangfire at once, so a change takes effect without a restart.
 /// </summary>
-public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFactory, ScheduleRegistrar registrar, AuditTrail audit, TimeProvider time)
+public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFactory, ScheduleRegistrar registrar, AuditTrail audit, TimeProvider time) : ICredentialSchedules
 {
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct = default)
     {
@@ -165,7 +167,7 @@ public sealed class MaintenanceService(
     CurrentStaff staff,
     MaintenanceSchedules schedules,
     AuditTrail audit,
-    ICredentialDirectory credentials)
+    ICredentialDirectory credentials) : IMaintenanceHistory
 {
     /// <summary>Credential sets a schedule can be tied to (retired ones left out).</summary>
     public async Task<IReadOnlyList<CredentialOption>> CredentialOptionsAsync(CancellationToken ct = default)

@@ -21,7 +21,7 @@ public sealed partial class ProcoreTokenBroker(
     IDbContextFactory<AppDbContext> dbFactory,
     ICredentialDirectory directory,
     IProcoreClient procore,
-    RotationStateReader rotations,
+    IRotationStateReader rotations,
     RotationGate gate,
     ISecretProtector protector,
     AuditTrail audit,

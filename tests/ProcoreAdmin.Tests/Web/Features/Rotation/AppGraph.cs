@@ -55,6 +55,7 @@ public sealed class AppGraph : IAsyncDisposable
         builder.Services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
         builder.Services.AddScoped(_ => FixedAuthenticationState.As(role));
         builder.AddAudit();
+        builder.Services.AddCredentialJobs();
         builder.AddMaintenance();
         builder.AddNotifications();
         builder.AddRotation();
