@@ -36,7 +36,7 @@ public sealed record CompanyDetail(CompanyRow Company, IReadOnlyList<InstalledCr
 /// <summary>The Companies pages' service. Viewers read; Admins add, edit and archive.</summary>
 public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, TimeProvider time)
 {
-    public const string TargetType = "company";
+    public const string TargetType = AuditTargets.Company;
 
     public async Task<IReadOnlyList<CompanyRow>> ListAsync(string? search = null, bool includeArchived = false, CancellationToken ct = default)
     {

@@ -157,6 +157,18 @@ public interface ICredentialSecretStore
 
     Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default);
 
+    /// <summary>
+    /// As <see cref="DiscardPendingSecretAsync(long, StaffActor, CancellationToken)"/>, inside the caller's unit of work:
+    /// the change and its audit row go into <paramref name="db"/> (and its open transaction); the caller saves and commits.
+    /// A store without a database (test doubles) applies at once.
+    /// </summary>
+    Task DiscardPendingSecretAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct) =>
+        DiscardPendingSecretAsync(credentialId, actor, ct);
+
+    /// <summary>As <see cref="SetStatusAsync(long, CredentialStatus, string, StaffActor, CancellationToken)"/>, inside the caller's unit of work (see above).</summary>
+    Task SetStatusAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct) =>
+        SetStatusAsync(credentialId, status, reason, actor, ct);
+
     /// <summary>Keyed fingerprints (never the secret) of the current and pending secrets, for display and evidence.</summary>
     Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
 }

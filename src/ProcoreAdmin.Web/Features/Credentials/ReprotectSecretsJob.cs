@@ -77,7 +77,7 @@ public sealed partial class ReprotectSecretsJob(
         }
 
         await protector.ReprotectFingerprintKeyAsync(ct);
-        await audit.RecordAsync(StaffActor.System, "credentials.reprotect", "credential", null,
+        await audit.RecordAsync(StaffActor.System, "credentials.reprotect", AuditTargets.Credential, null,
             unreadable == 0 ? AuditOutcomes.Succeeded : AuditOutcomes.Failed, $"Moved {moved} secret(s) to the current key; {unreadable} unreadable.", ct);
         return (moved, unreadable, current);
     }

@@ -17,7 +17,18 @@ public interface ICredentialSchedules
 
     /// <summary>Resumes only the schedules that this rotation run paused (idempotent); audited.</summary>
     Task<IReadOnlyList<long>> ResumeAfterRotationAsync(long rotationRunId, StaffActor actor, CancellationToken ct = default);
+
+    /// <summary>
+    /// As <see cref="ResumeAfterRotationAsync(long, StaffActor, CancellationToken)"/>, inside the caller's unit of work: the
+    /// changes and audit rows go into <paramref name="db"/>; the caller saves, commits, then calls
+    /// <see cref="ScheduleChange.ApplyAfterCommit"/> (Hangfire's recurring jobs follow the committed rows).
+    /// </summary>
+    Task<ScheduleChange> ResumeAfterRotationAsync(ProcoreAdmin.Data.AppDbContext db, long rotationRunId, StaffActor actor, CancellationToken ct);
 }
+
+/// <summary>Schedules changed in a caller's unit of work, and what to do once it committed.</summary>
+[FeatureContract]
+public sealed record ScheduleChange(IReadOnlyList<long> ScheduleIds, Action ApplyAfterCommit);
 
 /// <summary>Recent job runs and the latest health checks (Viewer), for the dashboard.</summary>
 [FeatureContract]

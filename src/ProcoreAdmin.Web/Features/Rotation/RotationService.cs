@@ -110,7 +110,7 @@ public sealed class RotationService(
     {
         var actor = await Admin("export rotation evidence");
         var run = await engine.GetAsync(runId, ct) ?? throw new RotationStepException($"Rotation run {runId} does not exist.");
-        await audit.RecordAsync(actor, "rotation.export", "RotationRun", runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
+        await audit.RecordAsync(actor, "rotation.export", AuditTargets.RotationRun, runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
         return format == "csv"
             ? ($"rotation-{runId}.csv", "text/csv; charset=utf-8", CsvCell.Utf8WithBom(ToCsv(run)))
             : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
