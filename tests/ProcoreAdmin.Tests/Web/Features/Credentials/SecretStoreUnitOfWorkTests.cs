@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Audit;
+using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Hosting;
@@ -37,6 +38,20 @@ public sealed class SecretStoreUnitOfWorkTests : IAsyncLifetime
         Assert.Equal(earlier, await _h.Store.RevealForProcoreAsync(id, SecretSlot.Pending));
         await using var db = await _h.Db.CreateDbContextAsync();
         Assert.Equal(1, await db.AuditEvents.CountAsync(a => a.Action == "credential.secret.set-pending" && a.TargetId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task CreateCompany_TheAuditRowCannotBeSaved_NoCompanyIsLeftWithoutItsAuditRow()
+    {
+        var failing = new FailingSaveFactory(_h.DatabaseFile, _h.Folder, "company.create");
+        var companies = new ProcoreAdmin.Web.Features.Companies.CompaniesService(failing, FixedAuthenticationState.As(StaffRoles.Admin),
+            new AuditTrail(failing, TimeProvider.System), TimeProvider.System);
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => companies.CreateAsync(
+            new ProcoreAdmin.Web.Features.Companies.CompanyInput { ProcoreCompanyId = "5000000009", Name = "Fabrikam", Environment = "Custom" }));
+
+        await using var db = await _h.Db.CreateDbContextAsync();
+        Assert.False(await db.Companies.AnyAsync(c => c.ProcoreCompanyId == 5000000009));
     }
 
     /// <summary>The app's context factory, but a save that carries the audit row <paramref name="failingAction"/> fails (disk full, lost connection…).</summary>
