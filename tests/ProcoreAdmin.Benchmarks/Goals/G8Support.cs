@@ -193,6 +193,7 @@ public sealed class GoalInstance : IAsyncDisposable
         builder.Services.AddSingleton<IRecurringJobManager>(none);
         builder.Services.AddScoped(_ => new CurrentStaff(new Microsoft.AspNetCore.Components.Server.ServerAuthenticationStateProvider()));
         builder.AddAudit();
+        builder.Services.AddCredentialJobs();
         builder.AddMaintenance();
         builder.AddNotifications();
         builder.AddRotation();

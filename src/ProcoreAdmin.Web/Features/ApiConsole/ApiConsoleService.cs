@@ -195,7 +195,7 @@ public sealed partial class ApiConsoleService(
             RoundTripMs = result.Response is { } r ? (int)Math.Round(r.RoundTripTime.TotalMilliseconds) : null,
             TokenMs = result.Response is { } t ? (int)Math.Round(t.TokenAcquisitionTime.TotalMilliseconds) : null,
         });
-        audit.Add(db, actor, "apiconsole.call", "credential", credential.CredentialId.ToString(CultureInfo.InvariantCulture),
+        audit.Add(db, actor, "apiconsole.call", AuditTargets.Credential, credential.CredentialId.ToString(CultureInfo.InvariantCulture),
             result.Succeeded ? AuditOutcomes.Succeeded : AuditOutcomes.Failed,
             $"GET {path} company {company} header {(request.SendCompanyHeader ? "sent" : "omitted")} → " +
             $"{(status?.ToString(CultureInfo.InvariantCulture) ?? "no answer")}{(result.ErrorKind is { } k ? $" ({k})" : "")}" +

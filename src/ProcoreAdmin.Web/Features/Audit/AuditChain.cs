@@ -96,7 +96,7 @@ public sealed class AuditChainKey(IOptions<AuditOptions> options, IServiceProvid
                 var payload = _protector.Protect(fresh);
                 db.CredentialKeyMaterial.Add(new CredentialKeyMaterial
                 {
-                    Name = StoredKeyName, Protected = payload, KeyId = Credentials.SecretProtector.KeyIdOf(payload), CreatedUtc = time.GetUtcNow().UtcDateTime,
+                    Name = StoredKeyName, Protected = payload, KeyId = DataProtectionPayload.KeyIdOf(payload), CreatedUtc = time.GetUtcNow().UtcDateTime,
                 });
                 try
                 {
@@ -401,7 +401,7 @@ public sealed class AuditChainStartup(AuditChainKey key) : IHostedService
 /// <summary>The scheduled verification: "intact" or the first broken row (the run fails and a critical log line is written).</summary>
 public sealed partial class VerifyAuditChainJob(AuditChainVerifier verifier, AuditChainStatus status, ILogger<VerifyAuditChainJob> logger)
 {
-    public const string Kind = "audit-chain-verify";
+    public const string Kind = MaintenanceJobKinds.AuditChainVerify;
 
     public async Task<string> RunAsync(CancellationToken ct)
     {

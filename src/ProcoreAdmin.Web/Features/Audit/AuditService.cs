@@ -84,7 +84,7 @@ public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, Curr
             }.Select(CsvCell.Format)).Append("\r\n");
         }
 
-        await audit.RecordAsync(actor, "audit.export", "audit", null, AuditOutcomes.Succeeded, $"{rows.Count} row(s)", ct);
+        await audit.RecordAsync(actor, "audit.export", AuditTargets.Audit, null, AuditOutcomes.Succeeded, $"{rows.Count} row(s)", ct);
         return csv.ToString();
     }
 
@@ -115,7 +115,8 @@ public sealed class AuditService(IDbContextFactory<AppDbContext> dbFactory, Curr
         if (!string.IsNullOrWhiteSpace(f.Target))
         {
             var target = f.Target.Trim();
-            query = query.Where(e => e.TargetId == target || e.TargetType == target);
+            var spellings = AuditTargets.StoredSpellings(target).ToArray();
+            query = query.Where(e => e.TargetId == target || spellings.Contains(e.TargetType!));
         }
 
         if (!string.IsNullOrWhiteSpace(f.Outcome))

@@ -6,6 +6,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Audit;
 
+[FeatureContract]
 public static class AuditOutcomes
 {
     public const string Succeeded = "succeeded";
@@ -14,12 +15,44 @@ public static class AuditOutcomes
 
     /// <summary>A change rejected by validation (e.g. a secret-bearing edit with invalid fields); nothing was written.</summary>
     public const string Refused = "refused";
+
+    /// <summary>The user stopped the action before it finished (e.g. a projects export); nothing was half-written.</summary>
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>
+/// What an audit row is about (<c>TargetType</c>). One spelling per target for new rows. Rows written before these
+/// constants used <c>"Credential"</c> and <c>"Company"</c> in places; they are never rewritten (the hash chain covers the
+/// stored text), and <see cref="StoredSpellings"/> lets a filter find them too.
+/// </summary>
+[FeatureContract]
+public static class AuditTargets
+{
+    public const string Credential = "credential";
+    public const string Company = "company";
+    public const string RotationRun = "RotationRun";
+    public const string MaintenanceSchedule = "MaintenanceSchedule";
+    public const string Staff = "staff";
+    public const string Operation = "operation";
+    public const string Host = "host";
+    public const string Audit = "audit";
+
+    private static readonly Dictionary<string, string[]> Legacy = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Credential] = [Credential, "Credential"],
+        [Company] = [Company, "Company"],
+    };
+
+    /// <summary>Every spelling stored for <paramref name="targetType"/> (the constant and older spellings), for filters.</summary>
+    public static IReadOnlyList<string> StoredSpellings(string targetType) =>
+        Legacy.TryGetValue(targetType, out var spellings) ? spellings : [targetType];
 }
 
 /// <summary>
 /// The append-only audit trail. Callers pass ids and plain facts only — never a secret, token or ciphertext.
 /// Text is cleaned of control characters so CR/LF or ANSI codes cannot forge lines in exports.
 /// </summary>
+[FeatureContract]
 public sealed class AuditTrail(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time)
 {
     public async Task RecordAsync(StaffActor actor, string action, string? targetType, string? targetId, string outcome, string? detail = null, CancellationToken ct = default)

@@ -9,5 +9,5 @@ public sealed class OutboundRefusalAuditor(AuditTrail audit) : IOutboundRefusalR
     public const string Action = "outbound.refused";
 
     public Task RecordAsync(string host, string reason, CancellationToken ct) =>
-        audit.RecordAsync(StaffActor.System, Action, "host", AuditTrail.Clean(host, 200), AuditOutcomes.Denied, $"Outbound connection refused: {reason}", ct);
+        audit.RecordAsync(StaffActor.System, Action, AuditTargets.Host, AuditTrail.Clean(host, 200), AuditOutcomes.Denied, $"Outbound connection refused: {reason}", ct);
 }

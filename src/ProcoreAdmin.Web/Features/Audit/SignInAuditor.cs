@@ -22,21 +22,21 @@ public sealed partial class SignInAuditor(AuditTrail audit, ILogger<SignInAudito
             LogSignInWithoutRole(logger, Safe(actor.Issuer), Safe(actor.Subject));
         }
 
-        return audit.RecordAsync(actor, SignInAction, "staff", AuditTrail.Clean(actor.Subject, 100), actor.Role is null ? AuditOutcomes.Denied : AuditOutcomes.Succeeded,
+        return audit.RecordAsync(actor, SignInAction, AuditTargets.Staff, AuditTrail.Clean(actor.Subject, 100), actor.Role is null ? AuditOutcomes.Denied : AuditOutcomes.Succeeded,
             actor.Role is null ? "Signed in without an app role" : $"Role {actor.Role}", ct);
     }
 
     public Task SignInFailedAsync(string issuer, string reason, CancellationToken ct)
     {
         LogSignInFailed(logger, Safe(issuer), Safe(reason));
-        return audit.RecordAsync(new StaffActor(issuer, "anonymous", "unknown", null), SignInAction, "staff", null, AuditOutcomes.Failed, reason, ct);
+        return audit.RecordAsync(new StaffActor(issuer, "anonymous", "unknown", null), SignInAction, AuditTargets.Staff, null, AuditOutcomes.Failed, reason, ct);
     }
 
     public Task DeniedAsync(ClaimsPrincipal user, string requiredRole, string action)
     {
         var actor = StaffActor.From(user);
         LogDenied(logger, Safe(actor.Issuer), Safe(actor.Subject), actor.Role ?? "none", requiredRole, Safe(action));
-        return audit.RecordAsync(actor, DeniedAction, "operation", null, AuditOutcomes.Denied,
+        return audit.RecordAsync(actor, DeniedAction, AuditTargets.Operation, null, AuditOutcomes.Denied,
             $"Needs the {requiredRole} role to {action} (has {actor.Role ?? "no app role"})");
     }
 
@@ -45,7 +45,7 @@ public sealed partial class SignInAuditor(AuditTrail audit, ILogger<SignInAudito
         var actor = StaffActor.From(user);
         var signedIn = authTime?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "unknown";
         LogStepUp(logger, Safe(actor.Issuer), Safe(actor.Subject), Safe(action), signedIn);
-        return audit.RecordAsync(actor, StepUpAction, "operation", null, AuditOutcomes.Denied,
+        return audit.RecordAsync(actor, StepUpAction, AuditTargets.Operation, null, AuditOutcomes.Denied,
             $"A recent sign-in is required to {action} (last sign-in {signedIn})");
     }
 

@@ -36,7 +36,7 @@ public sealed record CompanyDetail(CompanyRow Company, IReadOnlyList<InstalledCr
 /// <summary>The Companies pages' service. Viewers read; Admins add, edit and archive.</summary>
 public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, TimeProvider time)
 {
-    public const string TargetType = "company";
+    public const string TargetType = AuditTargets.Company;
 
     public async Task<IReadOnlyList<CompanyRow>> ListAsync(string? search = null, bool includeArchived = false, CancellationToken ct = default)
     {
@@ -107,9 +107,13 @@ public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, 
         }
 
         var company = new Company { ProcoreCompanyId = v.ProcoreId, Name = v.Name, Environment = v.Environment, Notes = v.Notes, CreatedUtc = time.GetUtcNow().UtcDateTime };
+        // One unit of work: the audit row names the new id, so the row is saved first, inside the same transaction.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Companies.Add(company);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(actor, "company.create", TargetType, Id(company.Id), AuditOutcomes.Succeeded, $"{v.ProcoreId} {v.Name} ({v.Environment})", ct);
+        audit.Add(db, actor, "company.create", TargetType, Id(company.Id), AuditOutcomes.Succeeded, $"{v.ProcoreId} {v.Name} ({v.Environment})");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return FormResult.Success(company.Id);
     }
 

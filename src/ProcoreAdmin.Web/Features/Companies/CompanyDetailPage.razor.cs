@@ -9,7 +9,7 @@ public partial class CompanyDetailPage
     [Inject] public required CompaniesService Companies { get; init; }
 
     // Installing is the credential registry's action (a credential set is installed in companies).
-    [Inject] public required CredentialsService Credentials { get; init; }
+    [Inject] public required ICredentialInstallations Credentials { get; init; }
     [Inject] public required UserActions Actions { get; init; }
 
     [Parameter]

@@ -8,6 +8,7 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 // Other features never read the credential tables directly; they go through these interfaces.
 
 /// <summary>Which stored secret to use: the current one, or the pending one during a rotation.</summary>
+[FeatureContract]
 public enum SecretSlot
 {
     Current,
@@ -18,6 +19,7 @@ public enum SecretSlot
 /// Where a credential is used: its own environment, or Procore's monthly sandbox, which accepts a production app's client id
 /// and secret but has its own login and API hosts, tokens and data.
 /// </summary>
+[FeatureContract]
 public enum CredentialTarget
 {
     Primary,
@@ -28,6 +30,7 @@ public enum CredentialTarget
 /// The Procore client's token-cache key of a stored credential: one per credential, secret slot and target, so the production
 /// and monthly-sandbox tokens of one secret never mix. Every place that names a cached token uses this.
 /// </summary>
+[FeatureContract]
 public static class CredentialTokenKeys
 {
     public static string For(long credentialId, SecretSlot slot, CredentialTarget target = CredentialTarget.Primary) =>
@@ -49,8 +52,10 @@ public static class CredentialTokenKeys
     }
 }
 
+[FeatureContract]
 public sealed record CompanyOption(long ProcoreCompanyId, string Name, ProcoreEnvironment Environment);
 
+[FeatureContract]
 public sealed record CredentialOption(
     long CredentialId,
     string Label,
@@ -75,6 +80,7 @@ public sealed record CredentialOption(
 }
 
 /// <summary>Rotation facts for one credential (metadata only; reading it never decrypts anything).</summary>
+[FeatureContract]
 public sealed record CredentialRotationInfo(
     long CredentialId,
     string Label,
@@ -86,6 +92,7 @@ public sealed record CredentialRotationInfo(
     string? Owners,
     bool HasPendingSecret);
 
+[FeatureContract]
 public enum VerificationOutcome
 {
     Ok,
@@ -97,9 +104,11 @@ public enum VerificationOutcome
     Failed,
 }
 
+[FeatureContract]
 public sealed record CompanyCheck(long ProcoreCompanyId, VerificationOutcome Outcome, string Message, int? StatusCode, string? RequestId);
 
 /// <summary>The result of token + /me + /companies (with Procore-Company-Id) for every installed company.</summary>
+[FeatureContract]
 public sealed record VerificationResult(
     long CredentialId,
     SecretSlot Slot,
@@ -122,6 +131,7 @@ public sealed record VerificationResult(
 }
 
 /// <summary>Thrown when a stored secret cannot be decrypted (tampered, copied from another row, key missing). Audited; no call to Procore follows.</summary>
+[FeatureContract]
 public sealed class CredentialUnreadableException(long credentialId)
     : Exception($"The stored secret of credential {credentialId} cannot be read. It may have been tampered with or the encryption keys are missing.")
 {
@@ -129,6 +139,7 @@ public sealed class CredentialUnreadableException(long credentialId)
 }
 
 /// <summary>Read access to the registry. UI callers are checked for the Viewer role; jobs call with no user.</summary>
+[FeatureContract]
 public interface ICredentialDirectory
 {
     Task<IReadOnlyList<CompanyOption>> ListCompaniesAsync(CancellationToken ct = default);
@@ -155,6 +166,7 @@ public interface ICredentialDirectory
 }
 
 /// <summary>A client id and secret not saved yet (register, replace secret): tested before they are stored.</summary>
+[FeatureContract]
 public sealed record SecretTestRequest(ProcoreEnvironment Environment, string ClientId, string Secret, Uri? CustomLoginBaseUrl, Uri? CustomApiBaseUrl)
 {
     /// <summary>Never prints the secret.</summary>
@@ -162,12 +174,14 @@ public sealed record SecretTestRequest(ProcoreEnvironment Environment, string Cl
 }
 
 /// <summary>What Procore's token endpoint said about an unsaved secret, in plain words.</summary>
+[FeatureContract]
 public sealed record SecretTestResult(VerificationOutcome Outcome, string Message)
 {
     public bool Passed => Outcome == VerificationOutcome.Ok;
 }
 
 /// <summary>Token + /me + /companies for each installed company; stores the result on the credential (current slot).</summary>
+[FeatureContract]
 public interface ICredentialVerifier
 {
     Task<VerificationResult> VerifyAsync(long credentialId, SecretSlot slot, StaffActor actor, CancellationToken ct = default);
@@ -180,6 +194,7 @@ public interface ICredentialVerifier
 }
 
 /// <summary>The secret slots a rotation needs. Every method writes an audit row in the same transaction.</summary>
+[FeatureContract]
 public interface ICredentialSecretStore
 {
     /// <summary>Encrypts <paramref name="secret"/> into the pending slot (replacing an earlier pending one).</summary>
@@ -195,14 +210,38 @@ public interface ICredentialSecretStore
 
     Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default);
 
+    /// <summary>
+    /// As <see cref="DiscardPendingSecretAsync(long, StaffActor, CancellationToken)"/>, inside the caller's unit of work:
+    /// the change and its audit row go into <paramref name="db"/> (and its open transaction); the caller saves and commits.
+    /// A store without a database (test doubles) applies at once.
+    /// </summary>
+    Task DiscardPendingSecretAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct) =>
+        DiscardPendingSecretAsync(credentialId, actor, ct);
+
+    /// <summary>As <see cref="SetStatusAsync(long, CredentialStatus, string, StaffActor, CancellationToken)"/>, inside the caller's unit of work (see above).</summary>
+    Task SetStatusAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct) =>
+        SetStatusAsync(credentialId, status, reason, actor, ct);
+
     /// <summary>Keyed fingerprints (never the secret) of the current and pending secrets, for display and evidence.</summary>
     Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default);
 }
 
+/// <summary>The credential sets a company page lists and installs (Viewer to list, Admin to install). Implemented by the registry's service.</summary>
+[FeatureContract]
+public interface ICredentialInstallations
+{
+    Task<IReadOnlyList<CredentialRow>> ListAsync(CancellationToken ct = default);
+
+    /// <summary>Installs a credential set in a company of the same environment; audited in the same transaction.</summary>
+    Task<FormResult> InstallAsync(long credentialId, long companyId, CancellationToken ct = default);
+}
+
 /// <summary>A maintenance schedule tied to a credential (it works on that credential only).</summary>
+[FeatureContract]
 public sealed record CredentialConsumer(long ScheduleId, string Title, bool Paused);
 
 /// <summary>What uses a credential besides people: the schedules tied to it. Implemented by the Maintenance feature.</summary>
+[FeatureContract]
 public interface ICredentialConsumers
 {
     Task<IReadOnlyList<CredentialConsumer>> ListAsync(long credentialId, CancellationToken ct = default);

@@ -107,6 +107,7 @@ public sealed class CredentialDirectory(
 }
 
 /// <summary>Conversions between stored text and the client's types.</summary>
+[FeatureContract]
 public static class CredentialMapping
 {
     public static ProcoreEnvironment ParseEnvironment(string value) =>

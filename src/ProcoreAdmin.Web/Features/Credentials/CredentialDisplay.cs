@@ -4,6 +4,7 @@ using ProcoreAdmin.Data.Credentials;
 namespace ProcoreAdmin.Web.Features.Credentials;
 
 /// <summary>Colours and words for statuses and check outcomes, shared by the registry's pages.</summary>
+[FeatureContract]
 public static class CredentialDisplay
 {
     public static Color StatusColor(CredentialStatus status) => status switch

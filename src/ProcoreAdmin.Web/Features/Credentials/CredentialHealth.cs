@@ -8,6 +8,7 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 /// in one word. Every page (list, detail, company, dashboard) and every notification uses this, so a credential whose
 /// secret Procore rejects never shows a green chip.
 /// </summary>
+[FeatureContract]
 public enum CredentialHealth
 {
     Healthy,
@@ -19,6 +20,7 @@ public enum CredentialHealth
     Retired,
 }
 
+[FeatureContract]
 public static class CredentialHealthModel
 {
     /// <summary>

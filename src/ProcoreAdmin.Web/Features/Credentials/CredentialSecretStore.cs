@@ -18,7 +18,7 @@ public sealed partial class CredentialSecretStore(
     TimeProvider time,
     ILogger<CredentialSecretStore> logger) : ICredentialSecretStore
 {
-    public const string TargetType = "credential";
+    public const string TargetType = AuditTargets.Credential;
 
     public async Task SetPendingSecretAsync(long credentialId, string secret, StaffActor actor, CancellationToken ct = default)
     {
@@ -27,25 +27,42 @@ public sealed partial class CredentialSecretStore(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await LoadAsync(db, credentialId, ct);
         var now = time.GetUtcNow().UtcDateTime;
+
+        // Encrypt and fingerprint first (the fingerprint key may be created on first use, on its own connection), then
+        // replace the earlier pending secret, add the new one and its audit row in one transaction: a failure leaves the
+        // earlier pending secret in place instead of no pending secret at all.
+        var version = await NewVersionAsync(credential, SecretVersionState.Pending, secret, actor, now, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.CredentialSecrets.Where(s => s.CredentialSetId == credentialId && s.State == SecretVersionState.Pending)
             .ExecuteDeleteAsync(ct);
-        var version = await NewVersionAsync(credential, SecretVersionState.Pending, secret, actor, now, ct);
         db.CredentialSecrets.Add(version);
         credential.Version++;
         audit.Add(db, actor, "credential.secret.set-pending", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"Pending secret {SecretProtector.Display(version.Fingerprint)}");
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
     {
-        RequireWriter(actor, "discard a pending secret");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await DiscardPendingSecretAsync(db, credentialId, actor, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Deletes the pending secret and adds the audit row in the caller's context and transaction; the caller saves and commits.</summary>
+    public async Task DiscardPendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
+    {
+        RequireWriter(actor, "discard a pending secret");
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Discarding a pending secret in the caller's unit of work needs an open transaction.");
+        }
+
         var removed = await db.CredentialSecrets.Where(s => s.CredentialSetId == credentialId && s.State == SecretVersionState.Pending)
             .ExecuteDeleteAsync(ct);
         audit.Add(db, actor, "credential.secret.discard-pending", TargetType, Id(credentialId), AuditOutcomes.Succeeded, removed == 0 ? "No pending secret" : null);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     public async Task PromotePendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
@@ -78,20 +95,26 @@ public sealed partial class CredentialSecretStore(
 
     public async Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await SetStatusAsync(db, credentialId, status, reason, actor, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Changes the status and adds the audit row in the caller's context; the caller saves (one unit of work).</summary>
+    public async Task SetStatusAsync(AppDbContext db, long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct)
+    {
         RequireWriter(actor, "change a credential's status");
         if (!Enum.IsDefined(status))
         {
             throw new ArgumentOutOfRangeException(nameof(status));
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var credential = await LoadAsync(db, credentialId, ct);
         var previous = credential.Status;
         credential.Status = status;
         credential.UpdatedUtc = time.GetUtcNow().UtcDateTime;
         credential.Version++;
         audit.Add(db, actor, "credential.status", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"{previous} → {status}: {reason}");
-        await db.SaveChangesAsync(ct);
     }
 
     public async Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default)

@@ -12,10 +12,20 @@ public static class CredentialsFeature
         services.AddSingleton<ICredentialVerifier, CredentialVerifier>();
         services.AddScoped<ICredentialDirectory, CredentialDirectory>();
         services.AddScoped<CredentialsService>();
+        services.AddScoped<ICredentialInstallations>(sp => sp.GetRequiredService<CredentialsService>());
         services.AddSingleton<VerifyThrottle>();
-        services.AddTransient<ReprotectSecretsJob>();
+        services.AddCredentialJobs();
         services.AddTransient<SecretBindingUpgrade>();
         services.AddHostedService<CredentialStartup>();
         return builder;
     }
+
+    /// <summary>The registry's scheduled jobs (key re-protect), registered once, here.</summary>
+    public static IServiceCollection AddCredentialJobs(this IServiceCollection services) =>
+        services.AddScheduledJob<ReprotectSecretsJob>(ReprotectSecretsJob.Kind, "Key re-protect",
+            "40 3 * * 0", "Moves every stored secret to the current Data Protection key after a key roll-over.", async (job, ct) =>
+            {
+                var (moved, unreadable, keyId) = await job.ReprotectAsync(ct);
+                return ReprotectSecretsJob.Summary(moved, unreadable, keyId);
+            });
 }

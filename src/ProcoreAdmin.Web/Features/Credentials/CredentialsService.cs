@@ -43,6 +43,7 @@ public sealed class CredentialInput
     public bool SaveAnyway { get; set; }
 }
 
+[FeatureContract]
 public sealed record CredentialRow(
     long Id, string Label, ProcoreEnvironment Environment, string ClientId, string? Owners, CredentialStatus Status,
     IReadOnlyList<string> Companies, DateTime? SecretSetUtc, DateTime NextRotationDueUtc, DateTime? LastCheckUtc, string? LastCheckOutcome,
@@ -93,7 +94,7 @@ public sealed class CredentialsService(
     TimeProvider time,
     VerifyThrottle? throttle = null,
     OutboundPolicy? outbound = null,
-    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null)
+    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null) : ICredentialInstallations
 {
     private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Web.Features.Audit;
-using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Credentials;
@@ -19,7 +18,7 @@ public sealed partial class ReprotectSecretsJob(
     AuditTrail audit,
     ILogger<ReprotectSecretsJob> logger)
 {
-    public const string Kind = "reprotect-secrets";
+    public const string Kind = MaintenanceJobKinds.ReprotectSecrets;
     public const int BatchSize = 200;
 
     public Task RunAsync(CancellationToken cancellationToken) => RunAsync("schedule", cancellationToken);
@@ -28,8 +27,12 @@ public sealed partial class ReprotectSecretsJob(
         recorder.RunAsync(Kind, trigger, async ct =>
         {
             var (moved, unreadable, keyId) = await ReprotectAsync(ct);
-            return $"Re-protected {moved} secret(s) to key {keyId.ToString()[..8]}; {unreadable} unreadable.";
+            return Summary(moved, unreadable, keyId);
         }, cancellationToken);
+
+    /// <summary>The run history's line for one run.</summary>
+    public static string Summary(int moved, int unreadable, Guid keyId) =>
+        $"Re-protected {moved} secret(s) to key {keyId.ToString()[..8]}; {unreadable} unreadable.";
 
     /// <summary>The job body without the run record (tests and benchmarks call it directly).</summary>
     public async Task<(int Moved, int Unreadable, Guid KeyId)> ReprotectAsync(CancellationToken ct)
@@ -79,7 +82,7 @@ public sealed partial class ReprotectSecretsJob(
         }
 
         await protector.ReprotectFingerprintKeyAsync(ct);
-        await audit.RecordAsync(StaffActor.System, "credentials.reprotect", "credential", null,
+        await audit.RecordAsync(StaffActor.System, "credentials.reprotect", AuditTargets.Credential, null,
             unreadable == 0 ? AuditOutcomes.Succeeded : AuditOutcomes.Failed, $"Moved {moved} secret(s) to the current key; {unreadable} unreadable.", ct);
         return (moved, unreadable, current);
     }

@@ -97,6 +97,7 @@ public sealed record ProtectedSecret(byte[] Ciphertext, Guid KeyId);
 /// Encrypts client secrets before they reach EF (ASP.NET Core Data Protection: AES-256-CBC + HMAC-SHA256, authenticated,
 /// key ring protected at rest by the configured certificate) and computes keyed fingerprints.
 /// </summary>
+[FeatureContract]
 public interface ISecretProtector
 {
     ProtectedSecret Protect(SecretBinding binding, string secret);
@@ -145,8 +146,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
     public Guid CurrentKeyId => KeyIdOf(_root.Protect(Probe));
 
     /// <summary>The key id in a Data Protection payload header (4-byte magic, then the 16-byte key id).</summary>
-    public static Guid KeyIdOf(byte[] payload) =>
-        payload.Length >= 20 ? new Guid(payload.AsSpan(4, 16)) : Guid.Empty;
+    public static Guid KeyIdOf(byte[] payload) => DataProtectionPayload.KeyIdOf(payload);
 
     public ProtectedSecret Protect(SecretBinding binding, string secret)
     {

@@ -22,9 +22,9 @@ public sealed class DashboardService(
     TimeProvider time,
     CurrentStaff staff,
     ICredentialDirectory credentials,
-    RotationService rotation,
-    MaintenanceService maintenance,
-    NotificationService notifications)
+    IRotationDueList rotation,
+    IMaintenanceHistory maintenance,
+    INotificationInbox notifications)
 {
     public async Task<DashboardView> LoadAsync(CancellationToken ct = default)
     {

@@ -11,6 +11,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
+[FeatureContract]
 public sealed record HealthCheckView(long CredentialId, DateTime CheckedUtc, bool Ok, string Outcome, string? Summary, string? MissingCompanyIds, string? UnexpectedCompanyIds);
 
 /// <summary>
@@ -24,7 +25,7 @@ public sealed partial class CheckCredentialHealthJob(
     ICredentialVerifier verifier,
     IProcoreClient procore,
     IDbContextFactory<AppDbContext> dbFactory,
-    NotificationCenter notifications,
+    INotificationPublisher notifications,
     TimeProvider time,
     ILogger<CheckCredentialHealthJob> logger)
 {

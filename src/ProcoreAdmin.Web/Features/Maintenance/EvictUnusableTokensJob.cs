@@ -11,7 +11,7 @@ namespace ProcoreAdmin.Web.Features.Maintenance;
 /// </summary>
 public sealed class EvictUnusableTokensJob(ICredentialDirectory directory, IProcoreClient procore)
 {
-    public const string Kind = "token-cache-housekeeping";
+    public const string Kind = MaintenanceJobKinds.TokenCacheHousekeeping;
 
     private static readonly HashSet<CredentialStatus> Unusable = [CredentialStatus.Retired, CredentialStatus.Down, CredentialStatus.SuspectedCompromise];
 

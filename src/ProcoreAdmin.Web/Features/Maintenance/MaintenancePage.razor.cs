@@ -49,7 +49,7 @@ public partial class MaintenancePage
         _saveError = null;
     }
 
-    private Task SaveAsync(ScheduleChange change) => ActAsync(async () =>
+    private Task SaveAsync(ScheduleEdit change) => ActAsync(async () =>
     {
         if (_editing is not { } editing)
         {
@@ -164,4 +164,4 @@ public partial class MaintenancePage
 }
 
 /// <summary>What the schedule editor saves: a 5-field cron, an IANA time zone and the credential the job uses (if any).</summary>
-public sealed record ScheduleChange(string Cron, string TimeZoneId, long? CredentialId);
+public sealed record ScheduleEdit(string Cron, string TimeZoneId, long? CredentialId);

@@ -8,8 +8,10 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
+[FeatureContract]
 public sealed record JobRunView(long Id, string JobKind, DateTime StartedUtc, DateTime? FinishedUtc, JobRunOutcome Outcome, string? Summary, string? Trigger, long? ScheduleId = null);
 
+[FeatureContract]
 public sealed record ScheduleView(
     long Id, string Kind, string Title, string Cron, string TimeZoneId, bool Paused, long? PausedByRotationRunId, long? CredentialId,
     DateTime? NextRunUtc, JobRunView? LastRun, DateTime UpdatedUtc, string? UpdatedBy);
@@ -24,7 +26,7 @@ public sealed record CronPreview(string? Error, IReadOnlyList<DateTime> NextUtc)
 /// Job-facing schedule operations (no signed-in user: the caller passes the actor). Every change is audited in the same
 /// transaction and re-applied to Hangfire at once, so a change takes effect without a restart.
 /// </summary>
-public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFactory, ScheduleRegistrar registrar, AuditTrail audit, TimeProvider time)
+public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFactory, ScheduleRegistrar registrar, AuditTrail audit, TimeProvider time) : ICredentialSchedules
 {
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct = default)
     {
@@ -105,7 +107,7 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
             s.PausedByRotationRunId = rotationRunId;
             s.UpdatedUtc = time.GetUtcNow().UtcDateTime;
             s.UpdatedBy = Who(actor);
-            audit.Add(db, actor, "maintenance.schedule.pause", "MaintenanceSchedule", s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            audit.Add(db, actor, "maintenance.schedule.pause", AuditTargets.MaintenanceSchedule, s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 AuditOutcomes.Succeeded, $"paused for rotation run {rotationRunId}");
         }
 
@@ -118,6 +120,14 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
     public async Task<IReadOnlyList<long>> ResumeAfterRotationAsync(long rotationRunId, StaffActor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var change = await ResumeAfterRotationAsync(db, rotationRunId, actor, ct);
+        await db.SaveChangesAsync(ct);
+        change.ApplyAfterCommit();
+        return change.ScheduleIds;
+    }
+
+    public async Task<ScheduleChange> ResumeAfterRotationAsync(AppDbContext db, long rotationRunId, StaffActor actor, CancellationToken ct)
+    {
         var schedules = await db.MaintenanceSchedules.Where(s => s.PausedByRotationRunId == rotationRunId).ToListAsync(ct);
         foreach (var s in schedules)
         {
@@ -125,13 +135,11 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
             s.PausedByRotationRunId = null;
             s.UpdatedUtc = time.GetUtcNow().UtcDateTime;
             s.UpdatedBy = Who(actor);
-            audit.Add(db, actor, "maintenance.schedule.resume", "MaintenanceSchedule", s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            audit.Add(db, actor, "maintenance.schedule.resume", AuditTargets.MaintenanceSchedule, s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 AuditOutcomes.Succeeded, $"resumed after rotation run {rotationRunId}");
         }
 
-        await db.SaveChangesAsync(ct);
-        schedules.ForEach(registrar.Apply);
-        return schedules.Select(s => s.Id).ToList();
+        return new ScheduleChange(schedules.Select(s => s.Id).ToList(), () => schedules.ForEach(registrar.Apply));
     }
 
     /// <summary>Schedules that work on a credential (for a rotation's blast radius).</summary>
@@ -146,7 +154,7 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
         var detail = change(schedule);
         schedule.UpdatedUtc = time.GetUtcNow().UtcDateTime;
         schedule.UpdatedBy = Who(actor);
-        audit.Add(db, actor, action, "MaintenanceSchedule", scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded,
+        audit.Add(db, actor, action, AuditTargets.MaintenanceSchedule, scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded,
             $"{schedule.Kind}: {detail}");
         await db.SaveChangesAsync(ct);
         registrar.Apply(schedule);
@@ -165,7 +173,7 @@ public sealed class MaintenanceService(
     CurrentStaff staff,
     MaintenanceSchedules schedules,
     AuditTrail audit,
-    ICredentialDirectory credentials)
+    ICredentialDirectory credentials) : IMaintenanceHistory
 {
     /// <summary>Credential sets a schedule can be tied to (retired ones left out).</summary>
     public async Task<IReadOnlyList<CredentialOption>> CredentialOptionsAsync(CancellationToken ct = default)
@@ -249,7 +257,7 @@ public sealed class MaintenanceService(
         var who = name.Length > 60 ? name[..60] : name;
         var trigger = $"manual:{who}:{Guid.NewGuid().ToString("N")[..8]}";
         jobs.Enqueue<ScheduledJobRunner>(j => j.RunAsync(scheduleId, trigger, CancellationToken.None));
-        await audit.RecordAsync(actor, "maintenance.schedule.run-now", "MaintenanceSchedule",
+        await audit.RecordAsync(actor, "maintenance.schedule.run-now", AuditTargets.MaintenanceSchedule,
             scheduleId.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, $"{JobTriggerText.For(trigger)} (run {trigger[(trigger.LastIndexOf(':') + 1)..]})");
         return trigger;
     }

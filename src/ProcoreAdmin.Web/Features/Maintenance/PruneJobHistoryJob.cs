@@ -11,7 +11,7 @@ namespace ProcoreAdmin.Web.Features.Maintenance;
 /// </summary>
 public sealed class PruneJobHistoryJob(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, IOptions<MaintenanceOptions> options)
 {
-    public const string Kind = "prune-job-history";
+    public const string Kind = MaintenanceJobKinds.Housekeeping;
 
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {

@@ -6,47 +6,6 @@ using ProcoreAdmin.Data.Maintenance;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 
-/// <summary>The job kinds that have a schedule row. Names are stable: they are stored in the database.</summary>
-public static class MaintenanceJobKinds
-{
-    public const string Housekeeping = PruneJobHistoryJob.Kind;
-    public const string RotationReminderScan = "rotation-reminder-scan";
-    public const string CredentialHealthCheck = "credential-health-check";
-    public const string DeliverNotifications = "deliver-notifications";
-    public const string TokenCacheHousekeeping = EvictUnusableTokensJob.Kind;
-
-    /// <summary>Key re-protect (the credential registry's <c>ReprotectSecretsJob</c>).</summary>
-    public const string ReprotectSecrets = Credentials.ReprotectSecretsJob.Kind;
-
-    /// <summary>Audit trail integrity check (the Audit feature's <c>VerifyAuditChainJob</c>).</summary>
-    public const string AuditChainVerify = Audit.VerifyAuditChainJob.Kind;
-}
-
-/// <summary>
-/// A kind of scheduled job: registered explicitly by its feature with <see cref="ScheduledJobRegistration.AddScheduledJob{TJob}"/>.
-/// A schedule row is seeded for it (default cron, UTC) the first time the app starts.
-/// </summary>
-public sealed record ScheduledJobDefinition(
-    string Kind,
-    string Title,
-    string DefaultCron,
-    string Description,
-    Func<IServiceProvider, CancellationToken, Task<string>> Run);
-
-public static class ScheduledJobRegistration
-{
-    /// <summary>Registers <typeparamref name="TJob"/> (transient) and its schedule kind.</summary>
-    public static IServiceCollection AddScheduledJob<TJob>(this IServiceCollection services, string kind, string title, string defaultCron,
-        string description, Func<TJob, CancellationToken, Task<string>> run)
-        where TJob : class
-    {
-        services.AddTransient<TJob>();
-        services.AddSingleton(new ScheduledJobDefinition(kind, title, defaultCron, description,
-            (sp, ct) => run(sp.GetRequiredService<TJob>(), ct)));
-        return services;
-    }
-}
-
 /// <summary>Cron + time-zone rules shared by validation, preview, the page and Hangfire registration.</summary>
 public static class CronSchedule
 {

@@ -7,6 +7,7 @@ using ProcoreAdmin.Data.Notifications;
 namespace ProcoreAdmin.Web.Features.Notifications;
 
 /// <summary>What to tell staff. Names, ids and dates only: never a secret, token or full client secret.</summary>
+[FeatureContract]
 public sealed record NotificationDraft(
     string Kind,
     NotificationSeverity Severity,
@@ -25,7 +26,7 @@ public sealed class NotificationCenter(
     IDbContextFactory<AppDbContext> dbFactory,
     IBackgroundJobClient jobs,
     IOptionsMonitor<NotificationsOptions> options,
-    TimeProvider time)
+    TimeProvider time) : INotificationPublisher
 {
     /// <summary>Adds the notification and its deliveries to <paramref name="db"/>; the caller saves (same transaction).</summary>
     public Notification Add(AppDbContext db, NotificationDraft draft)

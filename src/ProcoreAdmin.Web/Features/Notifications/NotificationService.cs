@@ -7,6 +7,7 @@ namespace ProcoreAdmin.Web.Features.Notifications;
 
 public sealed record DeliveryView(long Id, DeliveryChannel Channel, DeliveryStatus Status, int Attempts, DateTime? SentUtc, DateTime NextAttemptUtc, string? LastError);
 
+[FeatureContract]
 public sealed record NotificationView(long Id, string Kind, NotificationSeverity Severity, string Title, string Body, long? CredentialId, long? RotationRunId,
     DateTime CreatedUtc, DateTime? ReadUtc, IReadOnlyList<DeliveryView> Deliveries);
 
@@ -14,7 +15,7 @@ public sealed record NotificationView(long Id, string Kind, NotificationSeverity
 /// The in-app inbox and delivery status. Notifications are shared by all staff; read state is per person
 /// (issuer + subject), so each person has their own unread count. Role-checked.
 /// </summary>
-public sealed class NotificationService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, NotificationCenter center, TimeProvider time)
+public sealed class NotificationService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, NotificationCenter center, TimeProvider time) : INotificationInbox
 {
     public async Task<int> UnreadCountAsync(CancellationToken ct = default)
     {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Features.Notifications;
@@ -51,7 +50,9 @@ public static class NotificationsFeature
         builder.Services.AddSingleton<NotificationCenter>();
         builder.Services.AddSingleton<INotificationChannel, EmailChannel>();
         builder.Services.AddSingleton<INotificationChannel, WebhookChannel>();
+        builder.Services.AddSingleton<INotificationPublisher>(sp => sp.GetRequiredService<NotificationCenter>());
         builder.Services.AddScoped<NotificationService>();
+        builder.Services.AddScoped<INotificationInbox>(sp => sp.GetRequiredService<NotificationService>());
         builder.Services.AddScheduledJob<DeliverNotificationsJob>(MaintenanceJobKinds.DeliverNotifications, "Notification delivery (retries)",
             "*/5 * * * *", "Sends pending e-mail and webhook deliveries; failed ones are retried with back-off.", (job, ct) => job.RunAsync(ct));
         return builder;

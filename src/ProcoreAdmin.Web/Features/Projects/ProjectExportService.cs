@@ -129,7 +129,7 @@ public sealed partial class ProjectExportService(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await audit.RecordAsync(actor, "projects.export", "company", target, "cancelled",
+            await audit.RecordAsync(actor, "projects.export", AuditTargets.Company, target, AuditOutcomes.Cancelled,
                 $"credential {credential.CredentialId}; {job.Rows} rows kept; can resume at page {job.NextPage}", CancellationToken.None);
             throw;
         }
@@ -137,7 +137,7 @@ public sealed partial class ProjectExportService(
         {
             var kind = ex is ProcoreApiException p ? p.Kind.ToString() : "CredentialUnreadable";
             LogExportInterrupted(logger, request.ProcoreCompanyId, credential.CredentialId, kind, job.NextPage);
-            await audit.RecordAsync(actor, "projects.export", "company", target, AuditOutcomes.Failed,
+            await audit.RecordAsync(actor, "projects.export", AuditTargets.Company, target, AuditOutcomes.Failed,
                 $"credential {credential.CredentialId}; {job.Rows} rows kept; {kind}; can resume at page {job.NextPage}", CancellationToken.None);
             throw;
         }
@@ -146,7 +146,7 @@ public sealed partial class ProjectExportService(
             job.Gate.Release();
         }
 
-        await audit.RecordAsync(actor, "projects.export", "company", target, AuditOutcomes.Succeeded,
+        await audit.RecordAsync(actor, "projects.export", AuditTargets.Company, target, AuditOutcomes.Succeeded,
             $"credential {credential.CredentialId}; status {request.Status}; {(request.Name is null ? "all names" : "name filter")}; {job.Rows} rows",
             CancellationToken.None);
         LogExported(logger, request.ProcoreCompanyId, job.Rows);

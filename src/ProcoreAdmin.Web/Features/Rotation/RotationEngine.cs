@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Credentials;
@@ -28,16 +27,14 @@ public sealed partial class RotationEngine(
     ICredentialVerifier verifier,
     ICredentialSecretStore secrets,
     IProcoreClient procore,
-    MaintenanceSchedules schedules,
-    NotificationCenter notifications,
+    ICredentialSchedules schedules,
+    INotificationPublisher notifications,
     AuditTrail audit,
     TimeProvider time,
     ILogger<RotationEngine> logger,
     IEnumerable<IRotationObserver> observers,
     IEnumerable<IRotationBlastRadiusSource> blastRadius)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The same limit as the credential forms and the secret store (a longer paste is a validation message, not a crash).</summary>
     public const int MaxSecretLength = InputRules.MaxSecretLength;
 
@@ -65,7 +62,7 @@ public sealed partial class RotationEngine(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             db.RotationRuns.Add(run);
-            audit.Add(db, actor, urgent ? "rotation.start-urgent" : "rotation.start", "Credential", Id(credentialId), AuditOutcomes.Succeeded, run.Reason);
+            audit.Add(db, actor, urgent ? "rotation.start-urgent" : "rotation.start", AuditTargets.Credential, Id(credentialId), AuditOutcomes.Succeeded, run.Reason);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -119,17 +116,15 @@ public sealed partial class RotationEngine(
             extra[source.Name] = await source.DescribeAsync(run.CredentialId, ct);
         }
 
-        var evidence = new
-        {
-            credential = new { credential.CredentialId, credential.Label, environment = credential.Environment.ToString() },
-            environments = credential.CoversMonthlySandbox
-                ? new[] { credential.Environment.ToString(), nameof(ProcoreEnvironment.MonthlySandbox) }
-                : [credential.Environment.ToString()],
-            companies = credential.InstalledCompanyIds.Select(id => new { id, name = companies.TryGetValue(id, out var c) ? c.Name : null }),
-            schedules = dependent.Select(s => new { s.Id, s.Kind, s.Title }),
+        var evidence = new PreparationEvidence(
+            new CredentialEvidence(credential.CredentialId, credential.Label, credential.Environment.ToString()),
+            credential.InstalledCompanyIds.Select(id => new CompanyEvidence(id, companies.TryGetValue(id, out var c) ? c.Name : null)).ToList(),
+            dependent.Select(s => new ScheduleEvidence(s.Id, s.Kind, s.Title)).ToList(),
             owners,
-            dependents = extra,
-        };
+            extra,
+            credential.CoversMonthlySandbox
+                ? [credential.Environment.ToString(), nameof(ProcoreEnvironment.MonthlySandbox)]
+                : [credential.Environment.ToString()]);
         var consumerText = extra.Values.Sum(v => v.Count) == 0 ? "" : " Token broker consumers: " + string.Join("; ", extra.Values.SelectMany(v => v)) + ".";
         await notifications.RaiseAsync(new NotificationDraft(run.Urgent ? "rotation-urgent" : "rotation-started",
             run.Urgent ? NotificationSeverity.Error : NotificationSeverity.Info,
@@ -159,7 +154,7 @@ public sealed partial class RotationEngine(
         RequireDone(run, RotationSteps.Preparation);
         if (sandboxCredentialId is null)
         {
-            await CompleteStepAsync(runId, RotationSteps.Rehearsal, RotationStepState.Skipped, notes ?? "No Developer Sandbox credential registered.", null, actor, ct);
+            await CompleteStepAsync(runId, RotationSteps.Rehearsal, RotationStepState.Skipped, notes ?? "No Developer Sandbox credential registered.", (object?)null, actor, ct);
             return;
         }
 
@@ -172,7 +167,7 @@ public sealed partial class RotationEngine(
         var result = await SafeVerifyAsync(sandbox.CredentialId, SecretSlot.Current, actor, ct);
         var passed = result.Outcome == VerificationOutcome.Ok;
         await CompleteStepAsync(runId, RotationSteps.Rehearsal, passed ? RotationStepState.Done : RotationStepState.Failed, notes,
-            new { sandboxCredentialId, verification = Evidence(result) }, actor, ct);
+            new RehearsalEvidence(sandboxCredentialId, VerificationEvidence.Of(result)), actor, ct);
         if (!passed)
         {
             throw new RotationStepException($"The sandbox rehearsal failed: {result.Outcome}. {result.Summary}");
@@ -189,7 +184,7 @@ public sealed partial class RotationEngine(
         // A step that had nothing to do says so instead of claiming "Done".
         await CompleteStepAsync(runId, RotationSteps.PauseSchedules, paused.Count == 0 ? RotationStepState.Skipped : RotationStepState.Done,
             paused.Count == 0 ? "Nothing to pause: no running maintenance schedule is tied to this credential." : $"Paused {paused.Count} schedule(s).",
-            new { pausedScheduleIds = paused }, actor, ct);
+            new PauseEvidence(paused), actor, ct);
     }
 
     /// <summary>
@@ -210,7 +205,7 @@ public sealed partial class RotationEngine(
         await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
             $"rotation run {runId}: the secret was reset in Procore; the new secret is not verified yet", actor, ct);
         var (_, pending) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
-        await CompleteStepAsync(runId, RotationSteps.PendingSecret, RotationStepState.Done, notes, new { pendingFingerprint = pending }, actor, ct);
+        await CompleteStepAsync(runId, RotationSteps.PendingSecret, RotationStepState.Done, notes, new PendingSecretEvidence(pending), actor, ct);
         // A new pending secret invalidates an earlier verification.
         await ResetStepAsync(runId, RotationSteps.Verify, ct);
         Notify(o => o.SecretReset(run.CredentialId));
@@ -231,23 +226,16 @@ public sealed partial class RotationEngine(
         var passed = result.Outcome == VerificationOutcome.Ok && result.MissingCompanyIds.Count == 0;
 
         // Every attempt stays in the evidence, failed ones included (a later success used to overwrite them).
-        var attempts = EarlierAttempts(run.Steps.Single(s => s.Number == RotationSteps.Verify).Evidence);
-        attempts.Add(JsonSerializer.SerializeToElement(new
-        {
-            checkedUtc = result.CheckedUtc,
-            pendingFingerprint = pending,
-            passed,
-            outcome = result.Outcome.ToString(),
-            result.Summary,
-            missing = result.MissingCompanyIds,
-            monthlySandbox = result.MonthlySandbox is { } m ? new { outcome = m.Outcome.ToString(), m.Summary, pickedUp = m.Outcome == VerificationOutcome.Ok } : null,
-        }, Json));
+        var earlier = RotationEvidenceJson.Read<VerifyEvidence>(run.Steps.Single(s => s.Number == RotationSteps.Verify).Evidence);
+        var monthlyAttempt = result.MonthlySandbox is { } m
+            ? new MonthlySandboxAttempt(m.Outcome.ToString(), m.Summary, m.Outcome == VerificationOutcome.Ok)
+            : null;
+        var attempts = (earlier?.Attempts ?? [])
+            .Append(new VerifyAttempt(result.CheckedUtc, pending, passed, result.Outcome.ToString(), result.Summary, result.MissingCompanyIds, monthlyAttempt))
+            .ToList();
         await CompleteStepAsync(runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, MonthlySandboxNote(result),
-            new
-            {
-                pendingFingerprint = pending, passed, verification = Evidence(result), attempts,
-                monthlySandbox = result.MonthlySandbox is { } monthly ? Evidence(monthly) : null,
-            }, actor, ct);
+            new VerifyEvidence(pending, passed, VerificationEvidence.Of(result), attempts,
+                result.MonthlySandbox is { } monthly ? VerificationEvidence.Of(monthly) : null), actor, ct);
         if (!passed)
         {
             await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
@@ -293,7 +281,7 @@ public sealed partial class RotationEngine(
         CredentialTokenKeys.ForgetAll(procore, run.CredentialId);
 
         (current, _) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
-        await CompleteStepAsync(runId, RotationSteps.Promote, RotationStepState.Done, null, new { currentFingerprint = current, tokensDropped = true }, actor, ct);
+        await CompleteStepAsync(runId, RotationSteps.Promote, RotationStepState.Done, null, new PromoteEvidence(current, TokensDropped: true), actor, ct);
         Notify(o => o.SecretPromoted(run.CredentialId));
     }
 
@@ -302,25 +290,32 @@ public sealed partial class RotationEngine(
     {
         var run = await LoadActiveAsync(runId, ct);
         RequireDone(run, RotationSteps.Promote);
-        var resumed = await schedules.ResumeAfterRotationAsync(runId, actor, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var resetAt = run.Steps.Single(s => s.Number == RotationSteps.PendingSecret).UpdatedUtc ?? run.StartedUtc;
         var info = (await directory.ListRotationInfoAsync(ct)).FirstOrDefault(i => i.CredentialId == run.CredentialId);
         var nextDue = Utc((info?.LastVerifiedRotationUtc ?? now).AddDays(Math.Max(1, info?.RotationIntervalDays ?? 90)));
         var ttr = (now - resetAt).TotalSeconds;
-        await CompleteStepAsync(runId, RotationSteps.Resume, RotationStepState.Done, notes,
-            new { resumedScheduleIds = resumed, timeToRestoreSeconds = Math.Round(ttr, 1), nextDueUtc = nextDue }, actor, ct);
+
+        // One unit of work: schedules resumed, step 7 recorded, the run closed and every audit row, or none of it.
+        ScheduleChange resumed;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await db.RotationRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.State, RotationRunState.Completed)
-                .SetProperty(r => r.ActiveCredentialId, (long?)null)
-                .SetProperty(r => r.FinishedUtc, now)
-                .SetProperty(r => r.TimeToRestoreSeconds, ttr)
-                .SetProperty(r => r.NextDueUtc, nextDue), ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            resumed = await schedules.ResumeAfterRotationAsync(db, runId, actor, ct);
+            await RecordStepAsync(db, runId, RotationSteps.Resume, RotationStepState.Done, notes,
+                new ResumeEvidence(resumed.ScheduleIds, Math.Round(ttr, 1), nextDue), actor, ct);
+            var closing = await db.RotationRuns.SingleAsync(r => r.Id == runId, ct);
+            closing.State = RotationRunState.Completed;
+            closing.ActiveCredentialId = null;
+            closing.FinishedUtc = now;
+            closing.TimeToRestoreSeconds = ttr;
+            closing.NextDueUtc = nextDue;
+            audit.Add(db, actor, "rotation.complete", AuditTargets.Credential, Id(run.CredentialId), AuditOutcomes.Succeeded, $"run {runId}; time to restore {ttr:0} s");
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
 
-        await audit.RecordAsync(actor, "rotation.complete", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, $"run {runId}; time to restore {ttr:0} s");
+        resumed.ApplyAfterCommit();
         await notifications.RaiseAsync(new NotificationDraft("rotation-completed", NotificationSeverity.Info, $"Rotation completed: {info?.Label ?? "credential set"}",
             $"Credential set \"{info?.Label}\" was rotated and verified. Time to restore: {ttr:0} s. Next rotation due {nextDue:yyyy-MM-dd}.",
             run.CredentialId, runId, Owners(info?.Owners), $"rotation-complete:{runId}"), ct);
@@ -338,23 +333,33 @@ public sealed partial class RotationEngine(
             throw new RotationStepException("The new secret is already promoted; complete the run instead of cancelling it.");
         }
 
-        await secrets.DiscardPendingSecretAsync(run.CredentialId, actor, ct);
-        await schedules.ResumeAfterRotationAsync(runId, actor, ct);
         var secretWasReset = run.Steps.Single(s => s.Number == RotationSteps.PendingSecret).State == RotationStepState.Done;
 
         // Cancelling says "no rotation now". For an urgent run that means the suspicion was dropped (a false alarm, or
         // handled elsewhere): the credential goes back to Active, and the reason for cancelling is in the audit. Only a
         // secret already reset in Procore leaves it Down. A flag that outlived its run would keep alarming with nothing to act on.
         var status = secretWasReset ? CredentialStatus.Down : CredentialStatus.Active;
-        await secrets.SetStatusAsync(run.CredentialId, status,
-            $"rotation run {runId} cancelled{(run.Urgent && !secretWasReset ? "; suspected-compromise flag cleared" : "")}: {Clean(reason, 300)}", actor, ct);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.RotationRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.State, RotationRunState.Cancelled)
-            .SetProperty(r => r.ActiveCredentialId, (long?)null)
-            .SetProperty(r => r.FinishedUtc, now), ct);
-        await audit.RecordAsync(actor, "rotation.cancel", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, Clean($"run {runId}: {reason}", 500));
+
+        // One unit of work: pending secret dropped, schedules resumed, status set, run closed and every audit row, or none of it.
+        ScheduleChange resumed;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await secrets.DiscardPendingSecretAsync(db, run.CredentialId, actor, ct);
+            resumed = await schedules.ResumeAfterRotationAsync(db, runId, actor, ct);
+            await secrets.SetStatusAsync(db, run.CredentialId, status,
+                $"rotation run {runId} cancelled{(run.Urgent && !secretWasReset ? "; suspected-compromise flag cleared" : "")}: {Clean(reason, 300)}", actor, ct);
+            var closing = await db.RotationRuns.SingleAsync(r => r.Id == runId, ct);
+            closing.State = RotationRunState.Cancelled;
+            closing.ActiveCredentialId = null;
+            closing.FinishedUtc = now;
+            audit.Add(db, actor, "rotation.cancel", AuditTargets.Credential, Id(run.CredentialId), AuditOutcomes.Succeeded, Clean($"run {runId}: {reason}", 500));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        resumed.ApplyAfterCommit();
         Notify(o => o.RunCancelled(run.CredentialId));
     }
 
@@ -409,43 +414,8 @@ public sealed partial class RotationEngine(
     private VerificationResult Failed(long id, SecretSlot slot, VerificationOutcome outcome, string summary) =>
         new(id, slot, outcome, summary, time.GetUtcNow().UtcDateTime, [], [], []);
 
-    private static object Evidence(VerificationResult r) => new
-    {
-        outcome = r.Outcome.ToString(),
-        r.Summary,
-        r.CheckedUtc,
-        slot = r.Slot.ToString(),
-        companies = r.Companies.Select(c => new { c.ProcoreCompanyId, outcome = c.Outcome.ToString(), c.StatusCode, c.RequestId }),
-        expected = r.ExpectedCompanyIds,
-        observed = r.ObservedCompanyIds,
-        missing = r.MissingCompanyIds,
-        unexpected = r.UnexpectedCompanyIds,
-    };
-
-    private static List<JsonElement> EarlierAttempts(string? evidence)
-    {
-        if (evidence is null)
-        {
-            return [];
-        }
-
-        using var doc = JsonDocument.Parse(evidence);
-        return doc.RootElement.TryGetProperty("attempts", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(e => e.Clone()).ToList()
-            : [];
-    }
-
-    private static string? VerifiedFingerprint(RotationRun run)
-    {
-        var evidence = run.Steps.Single(s => s.Number == RotationSteps.Verify).Evidence;
-        if (evidence is null)
-        {
-            return null;
-        }
-
-        using var doc = JsonDocument.Parse(evidence);
-        return doc.RootElement.TryGetProperty("pendingFingerprint", out var fp) ? fp.GetString() : null;
-    }
+    private static string? VerifiedFingerprint(RotationRun run) =>
+        RotationEvidenceJson.Read<VerifyEvidence>(run.Steps.Single(s => s.Number == RotationSteps.Verify).Evidence)?.PendingFingerprint;
 
     private async Task<RotationRun> LoadActiveAsync(long runId, CancellationToken ct)
     {
@@ -472,11 +442,20 @@ public sealed partial class RotationEngine(
         }
     }
 
-    private async Task CompleteStepAsync(long runId, int number, RotationStepState state, string? notes, object? evidence, StaffActor actor, CancellationToken ct)
+    private async Task CompleteStepAsync<TEvidence>(long runId, int number, RotationStepState state, string? notes, TEvidence? evidence, StaffActor actor, CancellationToken ct)
+        where TEvidence : class
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await RecordStepAsync(db, runId, number, state, notes, evidence, actor, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Records a step's state, notes, evidence and audit row in the caller's context; the caller saves.</summary>
+    private async Task RecordStepAsync<TEvidence>(AppDbContext db, long runId, int number, RotationStepState state, string? notes, TEvidence? evidence, StaffActor actor, CancellationToken ct)
+        where TEvidence : class
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var json = evidence is null ? null : JsonSerializer.Serialize(evidence, Json);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var json = evidence is null ? null : RotationEvidenceJson.Write(evidence);
         var step = await db.RotationSteps.SingleAsync(s => s.RunId == runId && s.Number == number, ct);
         step.State = state;
         step.UpdatedUtc = now;
@@ -485,9 +464,8 @@ public sealed partial class RotationEngine(
         step.ActorName = Clean(actor.Name, 200);
         step.Notes = string.IsNullOrWhiteSpace(notes) ? step.Notes : Clean(notes, 2000);
         step.Evidence = json;
-        audit.Add(db, actor, $"rotation.step.{number}", "RotationRun", Id(runId),
+        audit.Add(db, actor, $"rotation.step.{number}", AuditTargets.RotationRun, Id(runId),
             state is RotationStepState.Failed ? AuditOutcomes.Failed : AuditOutcomes.Succeeded, $"{step.Name}: {state}");
-        await db.SaveChangesAsync(ct);
     }
 
     private async Task ResetStepAsync(long runId, int number, CancellationToken ct)
@@ -501,9 +479,9 @@ public sealed partial class RotationEngine(
     {
         try
         {
-            await CompleteStepAsync(runId, number, RotationStepState.Failed, notes, null, actor, CancellationToken.None);
+            await CompleteStepAsync(runId, number, RotationStepState.Failed, notes, (object?)null, actor, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (ex is InvalidOperationException || DatabaseFailures.IsDatabaseFailure(ex))
         {
             LogStepRecordFailed(logger, runId, number);
         }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Rotation;
@@ -15,7 +14,9 @@ public static class RotationFeature
         builder.Services.AddSingleton<IValidateOptions<RotationOptions>, RotationOptionsValidator>();
         builder.Services.AddScoped<RotationEngine>();
         builder.Services.AddSingleton<RotationStateReader>();
+        builder.Services.AddSingleton<IRotationStateReader>(sp => sp.GetRequiredService<RotationStateReader>());
         builder.Services.AddScoped<RotationService>();
+        builder.Services.AddScoped<IRotationDueList>(sp => sp.GetRequiredService<RotationService>());
         builder.Services.AddScheduledJob<ScanRotationRemindersJob>(MaintenanceJobKinds.RotationReminderScan, "Rotation reminder scan",
             "0 7 * * *", "Reminds owners 30/14/7/1 days before a rotation is due, on the day, and when overdue (once per stage).", (job, ct) => job.RunAsync(ct));
 

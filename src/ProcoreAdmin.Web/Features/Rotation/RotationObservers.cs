@@ -4,37 +4,8 @@ using ProcoreAdmin.Data.Rotation;
 
 namespace ProcoreAdmin.Web.Features.Rotation;
 
-/// <summary>
-/// Told by the rotation engine when a credential's secret changes hands, so other features (the token broker) can react
-/// at once instead of polling. Called after the change committed; an observer must not throw or block.
-/// </summary>
-public interface IRotationObserver
-{
-    /// <summary>Step 4 done: the secret was reset in Procore and the new one waits in the pending slot.</summary>
-    void SecretReset(long credentialId);
-
-    /// <summary>Step 6 done: the new secret is current and the cached tokens were dropped.</summary>
-    void SecretPromoted(long credentialId);
-
-    /// <summary>The run was cancelled before a promotion.</summary>
-    void RunCancelled(long credentialId);
-}
-
-/// <summary>Adds lines to the blast radius recorded at step 1 (e.g. the token broker's consumers of the credential).</summary>
-public interface IRotationBlastRadiusSource
-{
-    /// <summary>The evidence key, e.g. <c>consumers</c>.</summary>
-    string Name { get; }
-
-    /// <summary>One line per dependent, e.g. "billing-sync (client id) for companies 1, 2". Never a secret.</summary>
-    Task<IReadOnlyList<string>> DescribeAsync(long credentialId, CancellationToken ct);
-}
-
-/// <summary>Where a credential's active rotation stands (read-only; for automation and the token broker).</summary>
-public sealed record ActiveRotation(long RunId, long CredentialId, DateTime StartedUtc, bool Urgent, bool SecretReset, bool Promoted, DateTime? SecretResetUtc);
-
 /// <summary>Reads the active rotation runs (one query). Owned by the Rotation feature; other features read it through this.</summary>
-public sealed class RotationStateReader(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class RotationStateReader(IDbContextFactory<AppDbContext> dbFactory) : IRotationStateReader
 {
     public async Task<IReadOnlyDictionary<long, ActiveRotation>> ListActiveAsync(CancellationToken ct = default)
     {

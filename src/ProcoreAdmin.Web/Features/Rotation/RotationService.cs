@@ -10,6 +10,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Rotation;
 
+[FeatureContract]
 public sealed record CredentialDueView(long CredentialId, string Label, ProcoreEnvironment Environment, Data.Credentials.CredentialStatus Status,
     DateTime DueUtc, int DaysLeft, string? Stage, long? ActiveRunId);
 
@@ -20,7 +21,7 @@ public sealed class RotationService(
     CurrentStaff staff,
     AuditTrail audit,
     IOptionsMonitor<RotationOptions> options,
-    TimeProvider time)
+    TimeProvider time) : IRotationDueList
 {
     public string DeveloperPortalUrl => options.CurrentValue.DeveloperPortalUrl;
 
@@ -100,7 +101,7 @@ public sealed class RotationService(
     public async Task CancelAsync(long runId, string? reason) => await engine.CancelAsync(runId, Plain(reason, "reason") ?? "cancelled", await Admin("cancel a rotation"));
 
     /// <summary>Refuses invisible formatting characters (Unicode Cf, e.g. U+202E) in free text that others will read.</summary>
-    private static string? Plain(string? text, string field) => ProcoreAdmin.Web.Features.Credentials.InputRules.HasFormatCharacters(text)
+    private static string? Plain(string? text, string field) => InputRules.HasFormatCharacters(text)
         ? throw new RotationStepException($"The {field} text contains invisible formatting characters (such as right-to-left overrides); type it again without them.")
         : text;
 
@@ -109,7 +110,7 @@ public sealed class RotationService(
     {
         var actor = await Admin("export rotation evidence");
         var run = await engine.GetAsync(runId, ct) ?? throw new RotationStepException($"Rotation run {runId} does not exist.");
-        await audit.RecordAsync(actor, "rotation.export", "RotationRun", runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
+        await audit.RecordAsync(actor, "rotation.export", AuditTargets.RotationRun, runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
         return format == "csv"
             ? ($"rotation-{runId}.csv", "text/csv; charset=utf-8", CsvCell.Utf8WithBom(ToCsv(run)))
             : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));

@@ -55,7 +55,7 @@ public static class RotationSchedule
 public sealed partial class ScanRotationRemindersJob(
     ICredentialDirectory directory,
     IDbContextFactory<AppDbContext> dbFactory,
-    NotificationCenter notifications,
+    INotificationPublisher notifications,
     IOptionsMonitor<RotationOptions> options,
     TimeProvider time,
     ILogger<ScanRotationRemindersJob> logger)

@@ -103,7 +103,7 @@ public sealed class BrokerGrantService(
             Companies = companies.Select(c => new BrokerGrantCompany { ProcoreCompanyId = c }).ToList(),
         };
         db.BrokerGrants.Add(grant);
-        audit.Add(db, actor, "broker.grant", "Credential", Id(credentialId), AuditOutcomes.Succeeded,
+        audit.Add(db, actor, "broker.grant", AuditTargets.Credential, Id(credentialId), AuditOutcomes.Succeeded,
             $"client {clientId} ({text}); companies {string.Join(", ", companies)}; expires {(expiresUtc is { } x ? x.ToString("O", CultureInfo.InvariantCulture) : "never")}");
         await db.SaveChangesAsync(ct);
         return errors;
@@ -122,7 +122,7 @@ public sealed class BrokerGrantService(
 
         grant.RevokedUtc = time.GetUtcNow().UtcDateTime;
         grant.RevokedBy = AuditTrail.Clean(actor.Name, 200);
-        audit.Add(db, actor, "broker.revoke", "Credential", Id(grant.CredentialSetId), AuditOutcomes.Succeeded,
+        audit.Add(db, actor, "broker.revoke", AuditTargets.Credential, Id(grant.CredentialSetId), AuditOutcomes.Succeeded,
             $"grant {Id(grantId)}: client {grant.MachineClientId} ({grant.Description})");
         await db.SaveChangesAsync(ct);
     }

@@ -4,6 +4,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.TokenBroker;
 
+[FeatureContract]
 public sealed partial class ConsumersPanel
 {
     private IReadOnlyList<GrantView> _grants = [];

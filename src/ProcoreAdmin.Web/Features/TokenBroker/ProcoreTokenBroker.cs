@@ -21,7 +21,7 @@ public sealed partial class ProcoreTokenBroker(
     IDbContextFactory<AppDbContext> dbFactory,
     ICredentialDirectory directory,
     IProcoreClient procore,
-    RotationStateReader rotations,
+    IRotationStateReader rotations,
     RotationGate gate,
     ISecretProtector protector,
     AuditTrail audit,
@@ -245,7 +245,7 @@ public sealed partial class ProcoreTokenBroker(
                 }
 
                 await db.BrokerGrants.Where(g => g.Id == grantId).ExecuteUpdateAsync(s => s.SetProperty(g => g.LastIssuedUtc, nowUtc), ct);
-                audit.Add(db, client.Actor, IssuedAction, "Credential", Id(credentialId), AuditOutcomes.Succeeded, detail);
+                audit.Add(db, client.Actor, IssuedAction, AuditTargets.Credential, Id(credentialId), AuditOutcomes.Succeeded, detail);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 return;
@@ -260,7 +260,7 @@ public sealed partial class ProcoreTokenBroker(
     private async Task<BrokerOutcome> RefuseAsync(MachineClient client, ProcoreTokenRequest request, long? credentialId, int status, string title, string detail,
         TimeSpan? retryAfter = null)
     {
-        await audit.RecordAsync(client.Actor, RefusedAction, credentialId is null ? "Company" : "Credential",
+        await audit.RecordAsync(client.Actor, RefusedAction, credentialId is null ? AuditTargets.Company : AuditTargets.Credential,
             credentialId is { } id ? Id(id) : Id(request.CompanyId),
             status == StatusCodes.Status403Forbidden ? AuditOutcomes.Denied : AuditOutcomes.Failed,
             $"company {Id(request.CompanyId)}; {status} {title}", CancellationToken.None);

@@ -49,7 +49,7 @@ public sealed partial class TokenBrokerStartup(
             CreatedUtc = time.GetUtcNow().UtcDateTime, CreatedBy = StaffActor.System.Name,
             Companies = demo.Companies.Select(c => new BrokerGrantCompany { ProcoreCompanyId = c }).ToList(),
         });
-        audit.Add(db, StaffActor.System, "broker.grant", "Credential", demo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded,
+        audit.Add(db, StaffActor.System, "broker.grant", AuditTargets.Credential, demo.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), AuditOutcomes.Succeeded,
             $"Development demo grant: client {machineClientId}; companies {string.Join(", ", demo.Companies)}");
         await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger, machineClientId, demo.Id);

@@ -41,6 +41,19 @@ public sealed class AuditServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_ByTargetType_FindsRowsStoredWithTheOlderSpellingToo()
+    {
+        var trail = new AuditTrail(_h.Db, TimeProvider.System);
+        await trail.RecordAsync(StaffActor.System, "rotation.cancel", "Credential", "41", AuditOutcomes.Succeeded); // as written before AuditTargets
+        await trail.RecordAsync(StaffActor.System, "rotation.cancel", AuditTargets.Credential, "42", AuditOutcomes.Succeeded);
+
+        var page = await _h.Audit(StaffRoles.Viewer).QueryAsync(new AuditFilter(Action: "rotation.cancel", Target: AuditTargets.Credential), 0, 10);
+
+        Assert.Equal(["41", "42"], page.Items.Select(i => i.TargetId).Order());
+        Assert.Contains(page.Items, i => i.TargetType == "Credential"); // the stored text is not rewritten
+    }
+
+    [Fact]
     public async Task Query_WithoutAStaffRole_IsForbidden() =>
         await Assert.ThrowsAsync<StaffForbiddenException>(() => _h.Audit("none").QueryAsync(new AuditFilter(), 0, 10));
 }

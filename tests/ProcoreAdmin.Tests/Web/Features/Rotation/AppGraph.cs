@@ -37,14 +37,22 @@ public sealed class AppGraph : IAsyncDisposable
     public IDbContextFactory<AppDbContext> Db => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
     public static AppGraph Create(TestDatabase database, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
-        IDictionary<string, string?>? settings = null, string environment = "Production")
+        IDictionary<string, string?>? settings = null, string environment = "Production") =>
+        Create(new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder, time, registry, role, settings, environment);
+
+    /// <summary>The same graph on any supported database (e.g. a <see cref="PostgresDatabase"/>'s options).</summary>
+    public static AppGraph Create(DatabaseOptions databaseOptions, string folder, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
+        IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDatabase = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = database.Folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddDbContextFactory<AppDbContext>(o =>
-            DatabaseSetup.Configure(o, new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder));
+        {
+            DatabaseSetup.Configure(o, databaseOptions, folder);
+            configureDatabase?.Invoke(o);
+        });
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<ICredentialDirectory>(registry);
@@ -55,6 +63,7 @@ public sealed class AppGraph : IAsyncDisposable
         builder.Services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
         builder.Services.AddScoped(_ => FixedAuthenticationState.As(role));
         builder.AddAudit();
+        builder.Services.AddCredentialJobs();
         builder.AddMaintenance();
         builder.AddNotifications();
         builder.AddRotation();

@@ -77,7 +77,7 @@ public sealed class FakeCredentialRegistry(TimeProvider time) : ICredentialDirec
     }
 
     public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current) =>
-        new($"{credential.CredentialId}:{slot}", credential.Environment, credential.ClientId, _ =>
+        new(CredentialTokenKeys.For(credential.CredentialId, slot), credential.Environment, credential.ClientId, _ =>
         {
             Interlocked.Increment(ref Decryptions);
             var c = Credentials[credential.CredentialId];

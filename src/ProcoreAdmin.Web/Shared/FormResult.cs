@@ -1,7 +1,8 @@
 using System.Globalization;
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Features.Credentials;
 
-namespace ProcoreAdmin.Web.Features.Credentials;
+namespace ProcoreAdmin.Web.Shared;
 
 /// <summary>The outcome of a form submission: field errors (keyed by input property name), a conflict, or success.</summary>
 public sealed class FormResult

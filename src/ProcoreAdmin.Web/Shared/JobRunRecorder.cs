@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Maintenance;
 
-namespace ProcoreAdmin.Web.Features.Maintenance;
+namespace ProcoreAdmin.Web.Shared;
 
 /// <summary>Wraps a job body with a row in our own run history: started, then succeeded or failed with a summary.</summary>
 public sealed partial class JobRunRecorder(IDbContextFactory<AppDbContext> dbFactory, TimeProvider time, ILogger<JobRunRecorder> logger)

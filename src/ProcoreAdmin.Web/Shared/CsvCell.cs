@@ -1,4 +1,4 @@
-namespace ProcoreAdmin.Web.Hosting;
+namespace ProcoreAdmin.Web.Shared;
 
 /// <summary>One CSV cell, safe to open in a spreadsheet. Every export (audit, projects, rotation evidence) uses it.</summary>
 public static class CsvCell
