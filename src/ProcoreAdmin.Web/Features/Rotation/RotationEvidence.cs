@@ -5,7 +5,8 @@ namespace ProcoreAdmin.Web.Features.Rotation;
 
 // What each rotation step stores as evidence (RotationStep.Evidence, JSON with web naming: camelCase). Typed records
 // instead of anonymous objects, so the writer and the readers (promotion check, verification history, export) share one
-// shape. Property names and order are the ones stored before these records existed, so old evidence reads back unchanged.
+// shape. Property names and order are the ones stored before these records existed, so old evidence reads back unchanged;
+// the monthly-sandbox additions are written only for a set that covers it.
 
 public sealed record CredentialEvidence(long CredentialId, string Label, string Environment);
 
@@ -20,7 +21,7 @@ public sealed record PreparationEvidence(
     IReadOnlyList<ScheduleEvidence> Schedules,
     IReadOnlyList<string> Owners,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Dependents,
-    IReadOnlyList<string>? Environments = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Environments = null);
 
 public sealed record CompanyCheckEvidence(long ProcoreCompanyId, string Outcome, int? StatusCode, string? RequestId);
 
@@ -53,14 +54,14 @@ public sealed record PendingSecretEvidence(string? PendingFingerprint);
 
 /// <summary>One verification attempt of step 5 (failed ones included).</summary>
 public sealed record VerifyAttempt(DateTime CheckedUtc, string? PendingFingerprint, bool Passed, string Outcome, string? Summary, IReadOnlyList<long>? Missing,
-    MonthlySandboxAttempt? MonthlySandbox = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] MonthlySandboxAttempt? MonthlySandbox = null);
 
 /// <summary>The monthly sandbox's answer to the same secret in one attempt (it may pick up a reset later than production).</summary>
 public sealed record MonthlySandboxAttempt(string Outcome, string Summary, bool PickedUp);
 
 /// <summary>Step 5: the latest verification and every attempt; promotion requires the verified fingerprint to still be pending.</summary>
 public sealed record VerifyEvidence(string? PendingFingerprint, bool Passed, VerificationEvidence? Verification, IReadOnlyList<VerifyAttempt>? Attempts,
-    VerificationEvidence? MonthlySandbox = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] VerificationEvidence? MonthlySandbox = null);
 
 /// <summary>Step 6.</summary>
 public sealed record PromoteEvidence(string? CurrentFingerprint, bool TokensDropped);

@@ -296,7 +296,7 @@ public sealed class MonthlySandboxTests : IAsyncLifetime
 
         var company = await _h.AddCompanyAsync(5000000003, "Fabrikam");
         var plain = await _h.AddCredentialAsync("nightly-sync-client", "FAKE-nightly-sync-secret-not-real", company);
-        await Assert.ThrowsAsync<ArgumentException>(() =>
+        await Assert.ThrowsAsync<UserFacingException>(() =>
             console.RunAsync(new ConsoleRequest(plain, 5000000003, ConsoleEndpoint.Me, Target: CredentialTarget.MonthlySandbox)));
     }
 
