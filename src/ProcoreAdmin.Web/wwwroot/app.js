@@ -58,3 +58,6 @@ document.addEventListener("click", (event) => {
 
 // Moves keyboard focus to an element (e.g. a form's error message after a failed save).
 window.procoreAdmin.focus = (selector) => document.querySelector(selector)?.focus();
+
+// Whether the operating system prefers a dark colour scheme (used when the user has not chosen one).
+window.procoreAdmin.prefersDark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;

@@ -74,10 +74,11 @@ public sealed class G5MemoryPerCircuit : IBenchmarkGoal
 
         var deltaKb = (projectsHeap - lightHeap) / (double)Circuits / 1024;
         var totalKb = (projectsHeap - baseline) / (double)Circuits / 1024;
+        var lightKb = (lightHeap - baseline) / (double)Circuits / 1024;
         var returnRatio = (double)after / baseline;
         var pass = deltaKb <= DeltaBarKb && totalKb <= TotalBarKb && drained && active == 0 && returnRatio <= ReturnBar;
         var figure = string.Create(CultureInfo.InvariantCulture,
-            $"projects-vs-light {deltaKb:0.0} KB/circuit, projects heap over baseline {totalKb:0.0} KB/circuit ({Circuits} circuits), after close circuit.active {active} in {drainSeconds:0.0} s, heap {returnRatio:0.000}x baseline");
+            $"projects-vs-light {deltaKb:0.0} KB/circuit, light page over baseline {lightKb:0.0} KB/circuit, projects heap over baseline {totalKb:0.0} KB/circuit ({Circuits} circuits), after close circuit.active {active} in {drainSeconds:0.0} s, heap {returnRatio:0.000}x baseline");
         var bar = string.Create(CultureInfo.InvariantCulture,
             $"delta <= {DeltaBarKb:0} KB, total <= {TotalBarKb:0} KB (2x {PlanningBaselineKb:0}), circuit.active 0, heap <= {ReturnBar:0.00}x");
         return new GoalResult(Id, figure, bar, pass);

@@ -36,7 +36,7 @@ public sealed class G7PrerenderNoDoubleWork : IBenchmarkGoal
             return (response.Status, html);
         }, out var prerenderResult);
         var (status, prerenderHtml) = await prerenderResult;
-        var hasHeading = prerenderHtml.Contains(">Projects</h4>", StringComparison.Ordinal);
+        var hasHeading = prerenderHtml.Contains(">Projects</h1>", StringComparison.Ordinal);
         var hasShell = prerenderHtml.Contains("id=\"projects-loading\"", StringComparison.Ordinal);
         var hasTitle = prerenderHtml.Contains("<title>Projects", StringComparison.Ordinal);
         context.Detail($"prerender request alone (GET {BenchmarkWebApp.ProjectsPath}, status {status}, {prerenderHtml.Length:N0} chars): Procore calls {prerenderProcore}, SQL commands {prerenderSql}; HTML has title {hasTitle}, heading {hasHeading}, loading shell {hasShell}");

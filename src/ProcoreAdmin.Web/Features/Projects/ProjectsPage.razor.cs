@@ -3,34 +3,25 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.Web.Features.Credentials;
-using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Projects;
 
 /// <summary>
-/// Browse one company's Procore projects page by page (grid over <c>ServerData</c>), with search, status filter, detail
-/// panel and CSV export. Kept light per circuit: plain cells (one shared render fragment, no component per row).
+/// Browse one company's Procore projects page by page, with search, status filter, detail panel and CSV export.
+/// Composed of <see cref="ProjectsFilters"/>, <see cref="ProjectsTable"/>, <see cref="ProjectDetailPanel"/> and the export
+/// pieces. Kept light per circuit: plain markup with MudBlazor's classes where a component per control or cell would be
+/// held by every open tab, and only the visible page of projects in memory.
 /// </summary>
 public partial class ProjectsPage : IDisposable
 {
     [Inject] public required ProjectBrowserService Projects { get; init; }
     [Inject] public required ProjectExportService Exports { get; init; }
+    [Inject] public required UserActions Actions { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
 
-    /// <summary>The status cell: plain text, one cached fragment for every row (a chip component per row cost ~25 components per page).</summary>
-    private static readonly RenderFragment<CellContext<ProcoreProject>> StatusCell = context => builder =>
-    {
-        var inactive = context.Item.Active == false;
-        builder.OpenElement(0, "span");
-        builder.AddAttribute(1, "class", inactive ? "mud-text-secondary" : "mud-success-text");
-        builder.AddContent(2, inactive ? "Inactive" : "Active");
-        builder.CloseElement();
-    };
-
-    private static readonly int[] PageSizes = [10, 25, 50, ProjectBrowserService.MaxPageSize];
-
+    /// <summary>The chosen company, kept in the address bar so a reload, bookmark or shared link opens it again.</summary>
     [SupplyParameterFromQuery(Name = "company")]
     public long? CompanyQuery { get; set; }
 
@@ -40,24 +31,18 @@ public partial class ProjectsPage : IDisposable
     private long? _companyId;
     private string? _search;
     private ProjectStatusFilter _status = ProjectStatusFilter.Active;
-    private int _pageSize = 25;
     private int _gridKey;
     private ProcoreProject? _selected;
     private RateLimitSnapshot? _rateLimit;
-    private ProblemView? _error;
+    private ProjectProblem? _error;
     private string? _message;
     private Severity _messageSeverity = Severity.Info;
     private ProjectExportProgress? _export;
+    private ProjectExportJob? _interrupted;
     private CancellationTokenSource? _exportCancel;
-    private Func<GridState<ProcoreProject>, CancellationToken, Task<GridData<ProcoreProject>>> _serverData = default!;
-
-    /// <summary>An error shown on the page; the circuit carries on.</summary>
-    private sealed record ProblemView(string Title, string Explanation, string? Detail, string? RequestId);
 
     protected override async Task OnInitializedAsync()
     {
-        _serverData = LoadPageAsync;
-
         // Prerendering: render the shell only. Companies and projects load once the circuit is interactive, so the
         // database and Procore are each asked once per page view, not twice.
         if (!RendererInfo.IsInteractive)
@@ -65,18 +50,15 @@ public partial class ProjectsPage : IDisposable
             return;
         }
 
-        try
-        {
-            _companies = await Projects.ListCompaniesAsync();
-        }
-        catch (StaffForbiddenException ex)
+        var refused = await Actions.RunAsync(async () => _companies = await Projects.ListCompaniesAsync());
+        if (refused is not null)
         {
             _companies = [];
-            _error = new ProblemView("Not allowed", ex.Message, null, null);
+            _error = ProjectProblem.NotAllowed(refused);
             return;
         }
 
-        if (CompanyQuery is { } requested && _companies.Any(c => c.ProcoreCompanyId == requested))
+        if (CompanyQuery is { } requested && _companies!.Any(c => c.ProcoreCompanyId == requested))
         {
             await OnCompanyChangedAsync(requested);
         }
@@ -87,41 +69,25 @@ public partial class ProjectsPage : IDisposable
         _companyId = companyId;
         _selected = null;
         _error = null;
-        _credentials = companyId is { } id ? await Projects.ListCredentialsAsync(id) : [];
+        IReadOnlyList<CredentialOption> credentials = [];
+        var refused = companyId is { } id ? await Actions.RunAsync(async () => credentials = await Projects.ListCredentialsAsync(id)) : null;
+        if (refused is not null)
+        {
+            _error = ProjectProblem.NotAllowed(refused);
+        }
+
+        _credentials = credentials;
         _credential = _credentials.FirstOrDefault();
         _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
         _gridKey++;
 
-        // The address bar follows the chosen company, so a reload, a bookmark or a shared link opens it again.
         if (companyId != CompanyQuery)
         {
             Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("company", companyId), replace: true);
         }
     }
 
-    private static readonly (ProjectStatusFilter Value, string Text)[] StatusChoices =
-        [(ProjectStatusFilter.Active, "Active"), (ProjectStatusFilter.Inactive, "Inactive"), (ProjectStatusFilter.All, "All")];
-
-    private Task OnCompanySelectedAsync(ChangeEventArgs e) =>
-        OnCompanyChangedAsync(long.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null);
-
-    private void OnCredentialSelected(ChangeEventArgs e)
-    {
-        if (long.TryParse(e.Value?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-        {
-            OnCredentialChanged(id);
-        }
-    }
-
-    private void OnStatusSelected(ChangeEventArgs e)
-    {
-        if (Enum.TryParse<ProjectStatusFilter>(e.Value?.ToString(), out var status) && Enum.IsDefined(status))
-        {
-            OnStatusChanged(status);
-        }
-    }
-
-    private void OnCredentialChanged(long? credentialId)
+    private void OnCredentialChanged(long credentialId)
     {
         _credential = _credentials.FirstOrDefault(c => c.CredentialId == credentialId) ?? _credential;
         _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
@@ -141,54 +107,49 @@ public partial class ProjectsPage : IDisposable
         _gridKey++;
     }
 
-    private void OnRowClick(DataGridRowClickEventArgs<ProcoreProject> args) => _selected = args.Item;
+    private void OnSelect(ProcoreProject project) => _selected = project;
 
-    private string RowClass(ProcoreProject project, int index) => _selected?.Id == project.Id ? "mud-selected-item" : "";
-
-    private async Task<GridData<ProcoreProject>> LoadPageAsync(GridState<ProcoreProject> state, CancellationToken ct)
+    /// <summary>One page from Procore for the grid; on failure the page shows why and the grid shows no rows.</summary>
+    private async Task<ProjectListPage?> LoadPageAsync(ProjectSort? sort, int page, int pageSize, CancellationToken ct)
     {
         if (_credential is not { } credential || _companyId is not { } companyId)
         {
-            return new GridData<ProcoreProject> { Items = [], TotalItems = 0 };
+            return null;
         }
 
-        var sort = state.SortDefinitions.FirstOrDefault() is { } s
-            ? (s.SortBy, s.Descending) switch
-            {
-                (nameof(ProcoreProject.DisplayName), false) => ProjectSort.DisplayName,
-                (nameof(ProcoreProject.DisplayName), true) => ProjectSort.DisplayNameDescending,
-                (_, true) => ProjectSort.NameDescending,
-                _ => ProjectSort.Name,
-            }
-            : (ProjectSort?)null;
-        try
+        ProjectListPage? result = null;
+        ProjectProblem? problem = null;
+        var refused = await Actions.RunAsync(async () =>
         {
-            var page = await Projects.GetPageAsync(credential, companyId,
-                new ProjectListRequest(_search, _status, sort, state.Page + 1, state.PageSize), ct);
-            var changed = _error is not null || !Equals(_rateLimit, page.RateLimit);
-            _error = null;
-            _rateLimit = page.RateLimit;
-            if (changed)
+            try
             {
-                StateHasChanged();
+                result = await Projects.GetPageAsync(credential, companyId, new ProjectListRequest(_search, _status, sort, page, pageSize), ct);
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // A newer request replaced this one.
+            }
+            catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or ArgumentException)
+            {
+                problem = ProjectProblem.From(ex);
+            }
+        });
+        if (ct.IsCancellationRequested)
+        {
+            return null;
+        }
 
-            return new GridData<ProcoreProject> { Items = page.Items, TotalItems = page.TotalItems };
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        problem ??= refused is null ? null : ProjectProblem.NotAllowed(refused);
+        var rateLimit = result?.RateLimit ?? Projects.GetRateLimit(credential);
+        if (!Equals(_error, problem) || !Equals(_rateLimit, rateLimit))
         {
-            return new GridData<ProcoreProject> { Items = [], TotalItems = 0 };
-        }
-        catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or StaffForbiddenException or ArgumentException)
-        {
-            _error = Describe(ex);
-            _rateLimit = Projects.GetRateLimit(credential);
+            _error = problem;
+            _rateLimit = rateLimit;
             StateHasChanged();
-            return new GridData<ProcoreProject> { Items = [], TotalItems = 0 };
         }
-    }
 
-    private ProjectExportJob? _interrupted;
+        return result;
+    }
 
     private Task ExportAsync() =>
         _credential is { } credential && _companyId is { } companyId
@@ -221,51 +182,14 @@ public partial class ProjectsPage : IDisposable
         _export = new ProjectExportProgress(0, null, 0, null, false, null, "Starting");
         _message = null;
         _error = null;
-        var lastRender = DateTimeOffset.MinValue;
-        var progress = new SyncProgress<ProjectExportProgress>(p =>
-        {
-            _ = InvokeAsync(() =>
-            {
-                if (_export is null)
-                {
-                    return;
-                }
-
-                _export = p;
-                // Keep the render rate modest while pages stream in; waits always show at once.
-                var now = Time.GetUtcNow();
-                if (p.WaitingForRateLimit || (now - lastRender).TotalMilliseconds > 150)
-                {
-                    lastRender = now;
-                    StateHasChanged();
-                }
-            });
-        });
-
         try
         {
-            var result = await run(credential, progress, _exportCancel.Token);
-            _interrupted = null;
-            // The file is streamed by an authorised one-time endpoint, not pushed through the circuit.
-            await JS.InvokeVoidAsync("procoreAdmin.downloadUrl", result.DownloadUrl);
-            Show($"Exported {result.Job.Rows:N0} projects to {result.Job.FileName}.", Severity.Success);
-        }
-        catch (OperationCanceledException)
-        {
-            _interrupted = Exports.Current;
-            Show("Export paused. The rows fetched so far are kept: Resume carries on from the next page.", Severity.Info);
-        }
-        catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or StaffForbiddenException or InvalidOperationException)
-        {
-            _error = Describe(ex);
-            _interrupted = Exports.Current;
-            Show(_interrupted is { } job
-                ? $"The export stopped at page {job.NextPage} with {job.Rows:N0} rows kept. Resume carries on from that page."
-                : "The export stopped.", Severity.Warning);
-        }
-        catch (JSException)
-        {
-            Show("The file could not be handed to the browser.", Severity.Warning);
+            var refused = await Actions.RunAsync(() => ExportAndDownloadAsync(credential, run, _exportCancel.Token));
+            if (refused is not null)
+            {
+                _error = ProjectProblem.NotAllowed(refused);
+                _interrupted = Exports.Current;
+            }
         }
         finally
         {
@@ -276,6 +200,57 @@ public partial class ProjectsPage : IDisposable
         }
     }
 
+    private async Task ExportAndDownloadAsync(CredentialOption credential,
+        Func<CredentialOption, IProgress<ProjectExportProgress>, CancellationToken, Task<ProjectExportRun>> run, CancellationToken ct)
+    {
+        try
+        {
+            var result = await run(credential, ExportProgress(), ct);
+            _interrupted = null;
+            // The file is streamed by an authorised one-time endpoint, not pushed through the circuit.
+            await JS.InvokeVoidAsync("procoreAdmin.downloadUrl", result.DownloadUrl);
+            Show($"Exported {result.Job.Rows:N0} projects to {result.Job.FileName}.", Severity.Success);
+        }
+        catch (OperationCanceledException)
+        {
+            _interrupted = Exports.Current;
+            Show("Export paused. The rows fetched so far are kept: Resume carries on from the next page.", Severity.Info);
+        }
+        catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or InvalidOperationException)
+        {
+            _error = ProjectProblem.From(ex);
+            _interrupted = Exports.Current;
+            Show(_interrupted is { } job
+                ? $"The export stopped at page {job.NextPage} with {job.Rows:N0} rows kept. Resume carries on from that page."
+                : "The export stopped.", Severity.Warning);
+        }
+        catch (JSException)
+        {
+            Show("The file could not be handed to the browser.", Severity.Warning);
+        }
+    }
+
+    /// <summary>Progress from the export's pages, rendered at a modest rate; rate-limit waits show at once.</summary>
+    private SyncProgress<ProjectExportProgress> ExportProgress()
+    {
+        var lastRender = DateTimeOffset.MinValue;
+        return new SyncProgress<ProjectExportProgress>(p => _ = InvokeAsync(() =>
+        {
+            if (_export is null)
+            {
+                return;
+            }
+
+            _export = p;
+            var now = Time.GetUtcNow();
+            if (p.WaitingForRateLimit || (now - lastRender).TotalMilliseconds > 150)
+            {
+                lastRender = now;
+                StateHasChanged();
+            }
+        }));
+    }
+
     private void CancelExport() => _exportCancel?.Cancel();
 
     private void Show(string message, Severity severity)
@@ -284,20 +259,7 @@ public partial class ProjectsPage : IDisposable
         _messageSeverity = severity;
     }
 
-    private static ProblemView Describe(Exception ex) => ex switch
-    {
-        ProcoreApiException p => new ProblemView(
-            p.StatusCode is { } status ? $"Procore answered {status} ({p.Kind})" : $"The call to Procore failed ({p.Kind})",
-            p.Explanation, p.ProcoreMessage, p.RequestId),
-        CredentialUnreadableException => new ProblemView("The credential's secret cannot be read", ex.Message, null, null),
-        StaffForbiddenException => new ProblemView("Not allowed", ex.Message, null, null),
-        _ => new ProblemView("The request was not valid", ex.Message, null, null),
-    };
-
-    public void Dispose()
-    {
-        _exportCancel?.Cancel();
-    }
+    public void Dispose() => _exportCancel?.Cancel();
 
     /// <summary>An IProgress that calls back synchronously (no SynchronizationContext capture).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

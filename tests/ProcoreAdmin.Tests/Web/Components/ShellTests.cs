@@ -1,4 +1,7 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Components.Layout;
 using ProcoreAdmin.Web.Hosting;
@@ -59,6 +62,45 @@ public sealed class ShellTests : MudComponentTest
 
         Assert.Empty(cut.FindAll("[data-nav]"));
     }
+
+    [Fact]
+    public void NavMenu_MarksTheCurrentSection_AndFollowsNavigation()
+    {
+        var auth = Context.AddAuthorization();
+        auth.SetAuthorized("Vera");
+        auth.SetRoles(StaffRoles.Viewer);
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/projects?company=5000000001");
+
+        var cut = Context.Render<NavMenu>();
+
+        Assert.Equal(["projects"], Current(cut));
+        navigation.NavigateTo("/credentials/7");
+        cut.WaitForAssertion(() => Assert.Equal(["credentials"], Current(cut)));
+        navigation.NavigateTo("/");
+        cut.WaitForAssertion(() => Assert.Equal(["home"], Current(cut)));
+    }
+
+    [Fact]
+    public async Task AppThemeStyles_EachMode_IsRenderedOnce_AndSharedByEveryCircuit()
+    {
+        var scopes = Context.Services.GetRequiredService<IServiceScopeFactory>();
+        var logs = Context.Services.GetRequiredService<ILoggerFactory>();
+
+        var light = await AppThemeStyles.GetAsync(dark: false, scopes, logs);
+        var dark = await AppThemeStyles.GetAsync(dark: true, scopes, logs);
+
+        Assert.Same(light, await AppThemeStyles.GetAsync(dark: false, scopes, logs));
+        Assert.Contains("mud-theme-provider", light, StringComparison.Ordinal);
+        Assert.Contains($"--mud-palette-primary: {AppTheme.Theme.PaletteLight.Primary};", light, StringComparison.Ordinal);
+        Assert.Contains($"--mud-palette-primary: {AppTheme.Theme.PaletteDark.Primary};", dark, StringComparison.Ordinal);
+        Assert.DoesNotContain($"--mud-palette-primary: {AppTheme.Theme.PaletteDark.Primary};", light, StringComparison.Ordinal);
+        var cut = Context.Render<AppThemeStyles>(p => p.Add(x => x.IsDarkMode, true));
+        cut.WaitForAssertion(() => Assert.Contains($"--mud-palette-primary: {AppTheme.Theme.PaletteDark.Primary};", cut.Markup, StringComparison.Ordinal));
+    }
+
+    private static string[] Current(IRenderedComponent<NavMenu> cut) =>
+        [.. cut.FindAll("[data-nav][aria-current=page]").Select(a => a.GetAttribute("data-nav") ?? "")];
 
     private static string[] TestSignInRoles(string role) => ProcoreAdmin.Tests.Web.Hosting.TestSignInExtensions.RolesFor(role);
 }

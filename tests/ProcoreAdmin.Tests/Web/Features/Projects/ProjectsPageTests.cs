@@ -196,4 +196,62 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Contains("whose name contains", cut.Find("[data-testid=export-scope]").TextContent, StringComparison.Ordinal), WaitLimit);
     }
+
+    [Fact]
+    public void ProjectsPage_25Rows_HoldNoGridFieldOrCellComponents()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        // Circuit memory: every component keeps its own state and two render-tree buffers for as long as the tab is open,
+        // so the grid, its headers, pager and rows-per-page select, the search field and the panels are plain markup.
+        Assert.Empty(cut.FindComponents<MudBlazor.MudDataGrid<ProcoreAdmin.ProcoreClient.ProcoreProject>>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudTextField<string>>());
+        Assert.Empty(cut.FindComponents<MudBlazor.MudIconButton>());
+        var components = cut.FindComponents<Microsoft.AspNetCore.Components.IComponent>().Count;
+        Assert.True(components <= 20, $"the projects page with 25 rows renders {components} components");
+    }
+
+    [Fact]
+    public void ProjectsPage_SortByName_AsksProcoreAscendingThenDescending_AndSaysSoInTheHeader()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        cut.Find("#projects-grid button[data-sort=Name]").Click();
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("sort=name", StringComparison.Ordinal)), WaitLimit);
+        cut.WaitForAssertion(() => Assert.Equal("ascending", cut.Find("#projects-grid th:has(button[data-sort=Name])").GetAttribute("aria-sort")), WaitLimit);
+
+        cut.Find("#projects-grid button[data-sort=Name]").Click();
+        cut.WaitForAssertion(() => Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("sort=-name", StringComparison.Ordinal)), WaitLimit);
+        cut.WaitForAssertion(() => Assert.Equal("descending", cut.Find("#projects-grid th:has(button[data-sort=Name])").GetAttribute("aria-sort")), WaitLimit);
+        var names = RowNames(cut);
+        Assert.Equal(names.OrderByDescending(n => n, StringComparer.OrdinalIgnoreCase), names);
+    }
+
+    [Fact]
+    public void ProjectsPage_RowsPerPage_AsksProcoreForThatPageSize()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+
+        cut.Find("#projects-page-size").Change("50");
+
+        cut.WaitForAssertion(() => Assert.Equal(50, RowNames(cut).Count), WaitLimit);
+        Assert.Contains(_harness.ApiRequests("/rest/v1.1/projects"), r => r.Query.Contains("per_page=50", StringComparison.Ordinal));
+        Assert.StartsWith("1-50 of ", cut.Find("[data-testid=page-range]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProjectsPage_EnterOnARow_ShowsItsFields()
+    {
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+        var name = RowNames(cut)[1];
+
+        cut.FindAll("#projects-grid tbody tr.mud-table-row")[1].KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        cut.WaitForAssertion(() => Assert.Equal(name, cut.Find("[data-testid=detail-name]").TextContent.Trim()), WaitLimit);
+        Assert.Contains("mud-selected-item", cut.FindAll("#projects-grid tbody tr.mud-table-row")[1].ClassName, StringComparison.Ordinal);
+    }
 }
