@@ -37,28 +37,45 @@ public sealed class AppGraph : IAsyncDisposable
     public IDbContextFactory<AppDbContext> Db => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
     public static AppGraph Create(TestDatabase database, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
-        IDictionary<string, string?>? settings = null, string environment = "Production")
+        IDictionary<string, string?>? settings = null, string environment = "Production") =>
+        new(BuildServices(database.Folder, database.File, services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton(registry);
+            services.AddSingleton<ICredentialDirectory>(registry);
+            services.AddSingleton<ICredentialVerifier>(registry);
+            services.AddSingleton<ICredentialSecretStore>(registry);
+            services.AddSingleton<IProcoreClient, RecordingProcoreClient>();
+            services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
+            services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
+            services.AddScoped(_ => FixedAuthenticationState.As(role));
+        }, settings, environment));
+
+    /// <summary>
+    /// The app's own registrations for Audit, Maintenance, Notifications and Rotation (<c>AddAudit()</c> … <c>AddRotation()</c>)
+    /// over the SQLite file <paramref name="databaseFile"/>. <paramref name="overrides"/> registers what the graph does not
+    /// own (clock, credential registry, Procore client, Hangfire clients, the signed-in staff) before the features do.
+    /// Shared by the tests and the benchmarks, so both measure the app's wiring rather than a copy of it.
+    /// </summary>
+    public static ServiceProvider BuildServices(string folder, string databaseFile, Action<IServiceCollection> overrides,
+        IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDb = null,
+        bool validateScopes = true)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = database.Folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddDbContextFactory<AppDbContext>(o =>
-            DatabaseSetup.Configure(o, new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder));
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton<ICredentialDirectory>(registry);
-        builder.Services.AddSingleton<ICredentialVerifier>(registry);
-        builder.Services.AddSingleton<ICredentialSecretStore>(registry);
-        builder.Services.AddSingleton<IProcoreClient, RecordingProcoreClient>();
-        builder.Services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
-        builder.Services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
-        builder.Services.AddScoped(_ => FixedAuthenticationState.As(role));
+        {
+            DatabaseSetup.Configure(o, new DatabaseOptions { ConnectionString = $"Data Source={databaseFile}" }, folder);
+            configureDb?.Invoke(o);
+        });
+        overrides(builder.Services);
         builder.AddAudit();
         builder.AddMaintenance();
         builder.AddNotifications();
         builder.AddRotation();
-        return new AppGraph(builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+        return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = validateScopes });
     }
 
     /// <summary>Runs the start-up schedule seeding and Hangfire registration like the host does.</summary>
