@@ -31,7 +31,7 @@ public static class AuthenticationSetup
     {
         var services = builder.Services;
         services.AddOptions<StaffAuthenticationOptions>()
-            .Bind(builder.Configuration.GetSection(StaffAuthenticationOptions.Section))
+            .Bind(builder.Configuration.GetSection(StaffAuthenticationOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StaffAuthenticationOptions>, StaffAuthenticationOptionsValidator>();
 

@@ -16,7 +16,7 @@ namespace ProcoreAdmin.Web.Features.Audit;
 /// <summary>Section <c>Audit</c>.</summary>
 public sealed class AuditOptions
 {
-    public const string Section = "Audit";
+    public const string SectionName = "Audit";
 
     /// <summary>
     /// Optional: the key of the audit hash chain, base64 of at least 32 random bytes, kept outside the database (environment
