@@ -190,7 +190,7 @@ public static class AuthenticationSetup
         return string.IsNullOrEmpty(error) ? "no error code" : new string(error.Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').Take(60).ToArray());
     }
 
-    private static IEnumerable<string> SplitClaimValue(string value)
+    private static string[] SplitClaimValue(string value)
     {
         var trimmed = value.Trim();
         if (trimmed.StartsWith('['))

@@ -134,7 +134,8 @@ public sealed partial class DevelopmentCompanions(
             lines.Add($"  Procore simulator: {_simulator.BaseAddress}");
         }
 
-        LogStartupBanner(logger, string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        var banner = string.Join(Environment.NewLine, lines) + Environment.NewLine;
+        LogStartupBanner(logger, banner);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Banner}")]

@@ -88,7 +88,7 @@ public partial class ProjectsPage : IDisposable
         _selected = null;
         _error = null;
         _credentials = companyId is { } id ? await Projects.ListCredentialsAsync(id) : [];
-        _credential = _credentials.FirstOrDefault();
+        _credential = _credentials.Count > 0 ? _credentials[0] : null;
         _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
         _gridKey++;
 
@@ -297,6 +297,7 @@ public partial class ProjectsPage : IDisposable
     public void Dispose()
     {
         _exportCancel?.Cancel();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>An IProgress that calls back synchronously (no SynchronizationContext capture).</summary>

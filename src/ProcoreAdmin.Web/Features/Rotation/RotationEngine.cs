@@ -310,7 +310,7 @@ public sealed partial class RotationEngine(
                 .SetProperty(r => r.NextDueUtc, nextDue), ct);
         }
 
-        await audit.RecordAsync(actor, "rotation.complete", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, $"run {runId}; time to restore {ttr:0} s");
+        await audit.RecordAsync(actor, "rotation.complete", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, $"run {runId}; time to restore {ttr:0} s", CancellationToken.None);
         await notifications.RaiseAsync(new NotificationDraft("rotation-completed", NotificationSeverity.Info, $"Rotation completed: {info?.Label ?? "credential set"}",
             $"Credential set \"{info?.Label}\" was rotated and verified. Time to restore: {ttr:0} s. Next rotation due {nextDue:yyyy-MM-dd}.",
             run.CredentialId, runId, Owners(info?.Owners), $"rotation-complete:{runId}"), ct);
@@ -344,7 +344,7 @@ public sealed partial class RotationEngine(
             .SetProperty(r => r.State, RotationRunState.Cancelled)
             .SetProperty(r => r.ActiveCredentialId, (long?)null)
             .SetProperty(r => r.FinishedUtc, now), ct);
-        await audit.RecordAsync(actor, "rotation.cancel", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, Clean($"run {runId}: {reason}", 500));
+        await audit.RecordAsync(actor, "rotation.cancel", "Credential", Id(run.CredentialId), AuditOutcomes.Succeeded, Clean($"run {runId}: {reason}", 500), CancellationToken.None);
         Notify(o => o.RunCancelled(run.CredentialId));
     }
 

@@ -22,6 +22,9 @@ public sealed class RotationService(
     IOptionsMonitor<RotationOptions> options,
     TimeProvider time)
 {
+    /// <summary>The evidence file's JSON: web defaults (camelCase), indented for reading.</summary>
+    private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public string DeveloperPortalUrl => options.CurrentValue.DeveloperPortalUrl;
 
     public async Task<IReadOnlyList<CredentialDueView>> ListDueAsync(CancellationToken ct = default)
@@ -112,7 +115,7 @@ public sealed class RotationService(
         await audit.RecordAsync(actor, "rotation.export", "RotationRun", runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
         return format == "csv"
             ? ($"rotation-{runId}.csv", "text/csv; charset=utf-8", CsvCell.Utf8WithBom(ToCsv(run)))
-            : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), EvidenceJson));
     }
 
     public static object ToEvidence(RotationRunView run) => new
