@@ -83,14 +83,14 @@ public static class HangfireSetup
     public static WebApplication MapBackgroundJobsDashboard(this WebApplication app)
     {
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
-            {
-                // Endpoint authorization below replaces Hangfire's local-requests-only default filter.
-                Authorization = [],
-                AsyncAuthorization = [],
-                DashboardTitle = "ProcoreAdmin jobs",
-                AppPath = "/maintenance",
-                DisplayStorageConnectionString = false,
-            })
+        {
+            // Endpoint authorization below replaces Hangfire's local-requests-only default filter.
+            Authorization = [],
+            AsyncAuthorization = [],
+            DashboardTitle = "ProcoreAdmin jobs",
+            AppPath = "/maintenance",
+            DisplayStorageConnectionString = false,
+        })
             .RequireAuthorization(StaffRoles.Policies.Administer);
         return app;
     }

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.DevIdentity;
-using ProcoreAdmin.Tests.Web.Features.TokenBroker;
 using ProcoreAdmin.ProcoreSimulator;
+using ProcoreAdmin.Tests.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 

@@ -12,12 +12,12 @@ using Microsoft.Extensions.Logging;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Tests.Web.Features.Rotation;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Notifications;
 using ProcoreAdmin.Web.Features.Rotation;
-using ProcoreAdmin.Tests.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Benchmarks.Goals;
