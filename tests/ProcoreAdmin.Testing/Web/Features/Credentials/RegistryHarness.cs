@@ -34,11 +34,14 @@ public sealed class RegistryHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly List<AsyncServiceScope> _scopes = [];
 
+    /// <summary>No appsettings file watcher per graph: tests build many, and inotify instances are a per-user limit.</summary>
+    private static readonly string[] NoFileWatchers = ["--hostBuilder:reloadConfigOnChange=false"];
+
     private RegistryHarness(string folder, SimulatorHost simulator)
     {
         Folder = folder;
         Simulator = simulator;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = folder, Args = NoFileWatchers });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

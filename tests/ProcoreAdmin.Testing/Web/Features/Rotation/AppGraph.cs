@@ -36,6 +36,9 @@ public sealed class AppGraph : IAsyncDisposable
     public RecordingProcoreClient Procore => (RecordingProcoreClient)Services.GetRequiredService<IProcoreClient>();
     public IDbContextFactory<AppDbContext> Db => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
+    /// <summary>No appsettings file watcher per graph: tests build many, and inotify instances are a per-user limit.</summary>
+    private static readonly string[] NoFileWatchers = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static AppGraph Create(TestDatabase database, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
         IDictionary<string, string?>? settings = null, string environment = "Production") =>
         new(BuildServices(database.Folder, database.File, services =>
@@ -61,7 +64,7 @@ public sealed class AppGraph : IAsyncDisposable
         IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDb = null,
         bool validateScopes = true)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder, Args = NoFileWatchers });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
