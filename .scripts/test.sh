@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (Debian's Chromium, the dotnet-ef tool), builds,
-# runs every test project in the solution (unit, bUnit, integration, browser), and prints "N passed, N failed".
+# The one test command: installs what the tests need (Debian's Chromium, the dotnet-ef tool), restores in locked mode,
+# checks the code style (dotnet format --verify-no-changes), builds, runs every test project in the solution (unit, bUnit, integration, browser), and prints "N passed, N failed".
 # Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -63,8 +63,19 @@ fi
 
 dotnet tool restore >/dev/null || { echo "dotnet tool restore failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# Packages exactly as the committed packages.lock.json files pin them (a changed dependency must come with its lock file).
+dotnet restore ProcoreAdmin.sln --locked-mode -v q || { echo "dotnet restore --locked-mode failed (packages.lock.json out of date?)"; echo "0 passed, 1 failed"; exit 1; }
+
+# Code style (.editorconfig): a difference counts as one failed test; `dotnet format ProcoreAdmin.sln` fixes it.
+format_failed=0
+if dotnet format ProcoreAdmin.sln --verify-no-changes --no-restore -v q; then
+  echo "dotnet format: no changes needed."
+else
+  echo "dotnet format: the code differs from .editorconfig's style; run 'dotnet format ProcoreAdmin.sln'."; format_failed=1
+fi
+
 results=$(mktemp -d)
-dotnet test ProcoreAdmin.sln --logger "trx" --results-directory "$results" "$@"
+dotnet test ProcoreAdmin.sln --no-restore --logger "trx" --results-directory "$results" "$@"
 status=$?
 
 # --- The README's production migration commands, run for real (topology) ----------------------------------------
@@ -100,7 +111,7 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 
-failed=$((failed + readme_failed))
+failed=$((failed + readme_failed + format_failed))
 # A Release publish must hold no development companion (DevIdentity, simulator, OpenIddict).
 if .scripts/check-release-publish.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 

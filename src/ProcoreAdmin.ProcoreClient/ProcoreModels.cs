@@ -1,20 +1,14 @@
-using System.Text.Json.Serialization;
-using ProcoreAdmin.ProcoreClient.Internal;
-
 namespace ProcoreAdmin.ProcoreClient;
 
 // Typed results. Property names map to Procore's snake_case JSON. Only fields with a known, stable shape are mapped;
-// text fields whose type varies between versions are read leniently (numbers become text, objects become null).
+// text fields whose type varies between versions are read leniently (numbers become text, objects become null), through
+// the converters of ProcoreJsonContext.
 
 /// <summary><c>GET /rest/v1.0/me</c>.</summary>
 public sealed record ProcoreMe
 {
     public long Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Login { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
 }
 
@@ -22,8 +16,6 @@ public sealed record ProcoreMe
 public sealed record ProcoreReference
 {
     public long? Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
 }
 
@@ -31,13 +23,9 @@ public sealed record ProcoreReference
 public sealed record ProcoreCompany
 {
     public long Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
 
     public bool? IsActive { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? LogoUrl { get; init; }
 
     public bool? PcnBusinessExperience { get; init; }
@@ -49,50 +37,27 @@ public sealed record ProcoreCompany
 public sealed record ProcoreProject
 {
     public long Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? DisplayName { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? ProjectNumber { get; init; }
 
     public bool? Active { get; init; }
 
     public bool? IsDemo { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Address { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? City { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? StateCode { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? CountryCode { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Zip { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? County { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? TimeZone { get; init; }
 
     public double? Latitude { get; init; }
 
     public double? Longitude { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Phone { get; init; }
 
     /// <summary>The stage name as text (v1.0 sends a string).</summary>
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Stage { get; init; }
 
     public ProcoreReference? ProjectStage { get; init; }
@@ -100,23 +65,11 @@ public sealed record ProcoreProject
     public ProcoreReference? Company { get; init; }
 
     public ProcoreReference? Office { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? StartDate { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? CompletionDate { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? OriginId { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? OriginCode { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
     public DateTimeOffset? CreatedAt { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
@@ -124,26 +77,12 @@ public sealed record ProcoreProject
 public sealed record ProcoreCompanyUser
 {
     public long Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? FirstName { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? LastName { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? EmailAddress { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? JobTitle { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? BusinessPhone { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? MobilePhone { get; init; }
 
     public bool? IsActive { get; init; }
@@ -153,14 +92,8 @@ public sealed record ProcoreCompanyUser
     public ProcoreReference? Vendor { get; init; }
 
     public ProcoreReference? PermissionTemplate { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
     public DateTimeOffset? LastLoginAt { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
     public DateTimeOffset? CreatedAt { get; init; }
-
-    [JsonConverter(typeof(LenientDateTimeOffsetConverter))]
     public DateTimeOffset? UpdatedAt { get; init; }
 }
 
@@ -168,31 +101,13 @@ public sealed record ProcoreCompanyUser
 public sealed record ProcoreOffice
 {
     public long Id { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Name { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Address { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? City { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? StateCode { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? CountryCode { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Zip { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Phone { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Fax { get; init; }
-
-    [JsonConverter(typeof(LenientStringConverter))]
     public string? Division { get; init; }
 }

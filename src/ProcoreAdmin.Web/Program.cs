@@ -1,13 +1,13 @@
 using ProcoreAdmin.Web.Components;
+using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Audit;
+using ProcoreAdmin.Web.Features.Companies;
+using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Dashboard;
 using ProcoreAdmin.Web.Features.Maintenance;
 using ProcoreAdmin.Web.Features.Notifications;
-using ProcoreAdmin.Web.Features.Rotation;
-using ProcoreAdmin.Web.Features.Companies;
-using ProcoreAdmin.Web.Features.Credentials;
-using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Projects;
+using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Hosting;
 using ProcoreAdmin.Web.Hosting.Outbound;

@@ -20,7 +20,10 @@ internal sealed record TokenResponse
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    PropertyNameCaseInsensitive = true)]
+    PropertyNameCaseInsensitive = true,
+    // Lenient text and timestamps for every model (Procore sends numbers where text is documented, and odd dates):
+    // one context-level option instead of an attribute on each property.
+    Converters = [typeof(LenientStringConverter), typeof(LenientDateTimeOffsetConverter)])]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(ProcoreMe))]
 [JsonSerializable(typeof(List<ProcoreCompany>))]

@@ -31,7 +31,7 @@ public static class AuthenticationSetup
     {
         var services = builder.Services;
         services.AddOptions<StaffAuthenticationOptions>()
-            .Bind(builder.Configuration.GetSection(StaffAuthenticationOptions.Section))
+            .Bind(builder.Configuration.GetSection(StaffAuthenticationOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StaffAuthenticationOptions>, StaffAuthenticationOptionsValidator>();
 
@@ -190,7 +190,7 @@ public static class AuthenticationSetup
         return string.IsNullOrEmpty(error) ? "no error code" : new string(error.Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').Take(60).ToArray());
     }
 
-    private static IEnumerable<string> SplitClaimValue(string value)
+    private static string[] SplitClaimValue(string value)
     {
         var trimmed = value.Trim();
         if (trimmed.StartsWith('['))

@@ -9,9 +9,9 @@ namespace ProcoreAdmin.Web.Hosting;
 /// Section <c>DataProtection</c>: where the key ring lives and what protects it at rest.
 /// The key ring protects sign-in cookies and antiforgery tokens, and (from the credential registry on) client secrets.
 /// </summary>
-public sealed class DataProtectionSettings
+public sealed class DataProtectionOptions
 {
-    public const string Section = "DataProtection";
+    public const string SectionName = "DataProtection";
 
     /// <summary>
     /// Where the key ring lives: <c>Database</c> (table <c>DataProtectionKeys</c>, shared by every instance on the database)
@@ -39,9 +39,9 @@ public enum KeyRingStore
     Database,
 }
 
-public sealed class DataProtectionSettingsValidator(IHostEnvironment environment) : IValidateOptions<DataProtectionSettings>
+public sealed class DataProtectionOptionsValidator(IHostEnvironment environment) : IValidateOptions<DataProtectionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, DataProtectionSettings options)
+    public ValidateOptionsResult Validate(string? name, DataProtectionOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.CertificatePath))
         {
@@ -69,12 +69,12 @@ public static class DataProtectionSetup
 
     public static WebApplicationBuilder AddKeyRing(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DataProtectionSettings>()
-            .Bind(builder.Configuration.GetSection(DataProtectionSettings.Section))
+        builder.Services.AddOptions<DataProtectionOptions>()
+            .Bind(builder.Configuration.GetSection(DataProtectionOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DataProtectionSettings>, DataProtectionSettingsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<DataProtectionOptions>, DataProtectionOptionsValidator>();
 
-        var settings = builder.Configuration.GetSection(DataProtectionSettings.Section).Get<DataProtectionSettings>() ?? new DataProtectionSettings();
+        var settings = builder.Configuration.GetSection(DataProtectionOptions.SectionName).Get<DataProtectionOptions>() ?? new DataProtectionOptions();
         var keysPath = string.IsNullOrWhiteSpace(settings.KeysPath)
             ? Path.Combine(builder.Environment.ContentRootPath, "App_Data", "keys")
             : Path.GetFullPath(settings.KeysPath, builder.Environment.ContentRootPath);
@@ -102,14 +102,14 @@ public static class DataProtectionSetup
         return builder;
     }
 
-    public static KeyRingStore ResolveStore(IConfiguration configuration, DataProtectionSettings settings)
+    public static KeyRingStore ResolveStore(IConfiguration configuration, DataProtectionOptions settings)
     {
         if (settings.Store is { } store)
         {
             return store;
         }
 
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         return database.Provider == DatabaseProvider.Postgres ? KeyRingStore.Database : KeyRingStore.Folder;
     }
 }

@@ -15,7 +15,7 @@ public enum DatabaseProvider
 /// <summary>Section <c>Database</c>: which provider and where.</summary>
 public sealed class DatabaseOptions
 {
-    public const string Section = "Database";
+    public const string SectionName = "Database";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
@@ -59,11 +59,11 @@ public static class DatabaseSetup
     public static WebApplicationBuilder AddAppDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>()
-            .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var contentRoot = builder.Environment.ContentRootPath;
 
         builder.Services.AddDbContextFactory<AppDbContext>(db =>

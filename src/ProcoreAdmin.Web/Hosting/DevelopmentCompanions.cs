@@ -15,7 +15,7 @@ namespace ProcoreAdmin.Web.Hosting;
 /// </summary>
 public sealed class DevelopmentCompanionsOptions
 {
-    public const string Section = "DevelopmentCompanions";
+    public const string SectionName = "DevelopmentCompanions";
 
     /// <summary>Start DevIdentity when no <c>Authentication:Oidc:Authority</c> is configured (Development only).</summary>
     public bool DevIdentity { get; set; } = true;
@@ -134,7 +134,8 @@ public sealed partial class DevelopmentCompanions(
             lines.Add($"  Procore simulator: {_simulator.BaseAddress}");
         }
 
-        LogStartupBanner(logger, string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        var banner = string.Join(Environment.NewLine, lines) + Environment.NewLine;
+        LogStartupBanner(logger, banner);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Banner}")]
@@ -183,7 +184,7 @@ public static class DevelopmentCompanionsSetup
     public static WebApplicationBuilder AddDevelopmentCompanions(this WebApplicationBuilder builder)
     {
         var options = builder.Services.AddOptions<DevelopmentCompanionsOptions>()
-            .Bind(builder.Configuration.GetSection(DevelopmentCompanionsOptions.Section));
+            .Bind(builder.Configuration.GetSection(DevelopmentCompanionsOptions.SectionName));
 #if DEVELOPMENT_COMPANIONS
         if (!builder.Environment.IsDevelopment())
         {

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace ProcoreAdmin.Web.Hosting;
 
 /// <summary>Section <c>Hangfire</c>.</summary>
-public sealed class HangfireSettings
+public sealed class HangfireOptions
 {
-    public const string Section = "Hangfire";
+    public const string SectionName = "Hangfire";
 
     /// <summary>Run a Hangfire server in this instance (off for instances that only serve the UI).</summary>
     public bool ServerEnabled { get; set; } = true;
@@ -32,9 +32,9 @@ public static class HangfireSetup
 {
     public static WebApplicationBuilder AddBackgroundJobs(this WebApplicationBuilder builder)
     {
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var settings = builder.Configuration.GetSection(HangfireSettings.Section).Get<HangfireSettings>() ?? new HangfireSettings();
-        builder.Services.Configure<HangfireSettings>(builder.Configuration.GetSection(HangfireSettings.Section));
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var settings = builder.Configuration.GetSection(HangfireOptions.SectionName).Get<HangfireOptions>() ?? new HangfireOptions();
+        builder.Services.Configure<HangfireOptions>(builder.Configuration.GetSection(HangfireOptions.SectionName));
 
         builder.Services.AddHangfire(config =>
         {
@@ -83,14 +83,14 @@ public static class HangfireSetup
     public static WebApplication MapBackgroundJobsDashboard(this WebApplication app)
     {
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
-            {
-                // Endpoint authorization below replaces Hangfire's local-requests-only default filter.
-                Authorization = [],
-                AsyncAuthorization = [],
-                DashboardTitle = "ProcoreAdmin jobs",
-                AppPath = "/maintenance",
-                DisplayStorageConnectionString = false,
-            })
+        {
+            // Endpoint authorization below replaces Hangfire's local-requests-only default filter.
+            Authorization = [],
+            AsyncAuthorization = [],
+            DashboardTitle = "ProcoreAdmin jobs",
+            AppPath = "/maintenance",
+            DisplayStorageConnectionString = false,
+        })
             .RequireAuthorization(StaffRoles.Policies.Administer);
         return app;
     }

@@ -95,7 +95,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFact
     }
 }
 
-internal sealed class HangfireHealthCheck(JobStorage storage, IOptions<HangfireSettings> settings) : IHealthCheck
+internal sealed class HangfireHealthCheck(JobStorage storage, IOptions<HangfireOptions> settings) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -9,9 +9,9 @@ namespace ProcoreAdmin.Web.Hosting;
 /// listed address have their <c>X-Forwarded-For/-Proto/-Host</c> applied, so the app sees the public scheme and host
 /// (OIDC redirect URIs, Secure cookies, HSTS) and the real client address. Empty (the default): headers are ignored.
 /// </summary>
-public sealed class ReverseProxySettings
+public sealed class ReverseProxyOptions
 {
-    public const string Section = "ReverseProxy";
+    public const string SectionName = "ReverseProxy";
 
     /// <summary>IP addresses of the proxies, e.g. <c>10.0.0.5</c> or <c>127.0.0.1</c>.</summary>
     public List<string> KnownProxies { get; set; } = [];
@@ -20,9 +20,9 @@ public sealed class ReverseProxySettings
     public List<string> AllowedHosts { get; set; } = [];
 }
 
-public sealed class ReverseProxySettingsValidator : IValidateOptions<ReverseProxySettings>
+public sealed class ReverseProxyOptionsValidator : IValidateOptions<ReverseProxyOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ReverseProxySettings options)
+    public ValidateOptionsResult Validate(string? name, ReverseProxyOptions options)
     {
         var wrong = options.KnownProxies.Where(p => !IPAddress.TryParse(p, out _)).ToList();
         return wrong.Count == 0
@@ -35,11 +35,11 @@ public static class ReverseProxySetup
 {
     public static WebApplicationBuilder AddReverseProxySupport(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReverseProxySettings>()
-            .Bind(builder.Configuration.GetSection(ReverseProxySettings.Section))
+        builder.Services.AddOptions<ReverseProxyOptions>()
+            .Bind(builder.Configuration.GetSection(ReverseProxyOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ReverseProxySettings>, ReverseProxySettingsValidator>();
-        var settings = builder.Configuration.GetSection(ReverseProxySettings.Section).Get<ReverseProxySettings>() ?? new ReverseProxySettings();
+        builder.Services.AddSingleton<IValidateOptions<ReverseProxyOptions>, ReverseProxyOptionsValidator>();
+        var settings = builder.Configuration.GetSection(ReverseProxyOptions.SectionName).Get<ReverseProxyOptions>() ?? new ReverseProxyOptions();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
@@ -62,7 +62,7 @@ public static class ReverseProxySetup
     /// <summary>First in the pipeline, so everything after it sees the public scheme, host and client address.</summary>
     public static WebApplication UseReverseProxySupport(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<ReverseProxySettings>>().Value.KnownProxies.Count > 0)
+        if (app.Services.GetRequiredService<IOptions<ReverseProxyOptions>>().Value.KnownProxies.Count > 0)
         {
             app.UseForwardedHeaders();
         }

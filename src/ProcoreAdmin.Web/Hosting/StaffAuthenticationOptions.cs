@@ -8,7 +8,7 @@ namespace ProcoreAdmin.Web.Hosting;
 /// </summary>
 public sealed class StaffAuthenticationOptions
 {
-    public const string Section = "Authentication:Oidc";
+    public const string SectionName = "Authentication:Oidc";
 
     /// <summary>The issuer URL, e.g. <c>https://login.microsoftonline.com/{tenant}/v2.0</c>.</summary>
     public string? Authority { get; set; }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.DevIdentity;
 using ProcoreAdmin.ProcoreSimulator;
+using ProcoreAdmin.Tests.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
 
@@ -88,7 +89,7 @@ public sealed class G11TokenBroker : IBenchmarkGoal
         // Leg 2: a full rotation under 20 consumer loops.
         simulator.State.ClearRequests();
         var consumers = Enumerable.Range(0, Consumers)
-            .Select(i => new G11BrokerConsumer(new HttpClient { BaseAddress = app }, () => MachineTokenAsync(issuer, ct), Companies[i % 2], Tick))
+            .Select(i => new BrokerConsumer(new HttpClient { BaseAddress = app }, () => MachineTokenAsync(issuer, ct), Companies[i % 2], Tick))
             .ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loops = consumers.Select(c => Task.Run(() => c.RunAsync(stop.Token), ct)).ToArray();

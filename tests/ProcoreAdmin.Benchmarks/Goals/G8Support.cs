@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Tests.Web.Features.Rotation;
 using ProcoreAdmin.Web.Features.Audit;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Maintenance;
@@ -151,8 +152,8 @@ sealed class NoJobs : IBackgroundJobClient, IRecurringJobManager
 }
 
 /// <summary>
-/// One "app instance": the real Maintenance/Notifications/Rotation registrations over a SQLite file (WAL), with a command
-/// counter, an in-memory rotation directory and no Hangfire server.
+/// One "app instance": the real Maintenance/Notifications/Rotation registrations (the tests' <see cref="AppGraph"/>) over a
+/// SQLite file (WAL), with a command counter, an in-memory rotation directory and no Hangfire server.
 /// </summary>
 public sealed class GoalInstance : IAsyncDisposable
 {
@@ -168,36 +169,23 @@ public sealed class GoalInstance : IAsyncDisposable
     public static async Task<GoalInstance> CreateAsync(string folder, ICredentialDirectory directory, bool migrate, IDictionary<string, string?>? settings = null)
     {
         var counter = new CommandCounter();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = folder });
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>
+        var none = new NoJobs();
+        var services = AppGraph.BuildServices(folder, new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(folder, "bench.db")}" }, s =>
+        {
+            s.AddSingleton(TimeProvider.System);
+            s.AddSingleton(directory);
+            s.AddSingleton((ICredentialVerifier)directory);
+            s.AddSingleton((ICredentialSecretStore)directory);
+            s.AddSingleton<IProcoreClient>(_ => throw new NotSupportedException("no Procore calls in G8/G10"));
+            s.AddSingleton<IBackgroundJobClient>(none);
+            s.AddSingleton<IRecurringJobManager>(none);
+            s.AddScoped(_ => new CurrentStaff(new Microsoft.AspNetCore.Components.Server.ServerAuthenticationStateProvider()));
+        }, settings ?? new Dictionary<string, string?>
         {
             ["Notifications:Email:Enabled"] = "true",
             ["Notifications:Email:Mode"] = "Pickup",
             ["Notifications:Email:From"] = "bench@example.test",
-        });
-        builder.Logging.ClearProviders();
-        var file = Path.Combine(folder, "bench.db");
-        builder.Services.AddDbContextFactory<AppDbContext>(o =>
-        {
-            DatabaseSetup.Configure(o, new DatabaseOptions { ConnectionString = $"Data Source={file}" }, folder);
-            o.AddInterceptors(counter);
-        });
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(directory);
-        builder.Services.AddSingleton((ICredentialVerifier)directory);
-        builder.Services.AddSingleton((ICredentialSecretStore)directory);
-        builder.Services.AddSingleton<IProcoreClient>(_ => throw new NotSupportedException("no Procore calls in G8/G10"));
-        var none = new NoJobs();
-        builder.Services.AddSingleton<IBackgroundJobClient>(none);
-        builder.Services.AddSingleton<IRecurringJobManager>(none);
-        builder.Services.AddScoped(_ => new CurrentStaff(new Microsoft.AspNetCore.Components.Server.ServerAuthenticationStateProvider()));
-        builder.AddAudit();
-        builder.Services.AddCredentialJobs();
-        builder.AddMaintenance();
-        builder.AddNotifications();
-        builder.AddRotation();
-        var services = builder.Services.BuildServiceProvider();
+        }, configureDb: o => o.AddInterceptors(counter), validateScopes: false);
         if (migrate)
         {
             await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

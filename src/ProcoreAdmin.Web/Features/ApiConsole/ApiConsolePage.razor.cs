@@ -43,7 +43,7 @@ public partial class ApiConsolePage
             _onlyMine = canRun;
             _companies = await Console.ListCompaniesAsync();
             _credentials = await Console.ListCredentialsAsync();
-            OnCredentialChanged(_credentials.FirstOrDefault()?.CredentialId);
+            OnCredentialChanged(_credentials.Count > 0 ? _credentials[0].CredentialId : null);
             _history = await Console.RecentHistoryAsync(_onlyMine);
         });
         if (_error is not null || _credentials is null)
@@ -60,7 +60,7 @@ public partial class ApiConsolePage
         {
             _companyId = _credential.InstalledCompanyIds.FirstOrDefault(id => _companies.Any(c => c.ProcoreCompanyId == id)) is var first and > 0
                 ? first
-                : _companies.FirstOrDefault()?.ProcoreCompanyId;
+                : _companies.Count > 0 ? _companies[0].ProcoreCompanyId : null;
         }
     }
 

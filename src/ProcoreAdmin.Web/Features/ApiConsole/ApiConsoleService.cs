@@ -146,7 +146,7 @@ public sealed partial class ApiConsoleService(
                 RateLimit = (ex as ProcoreApiException)?.RateLimit ?? procore.GetRateLimitSnapshot(procoreCredential.Key),
                 Curl = CurlCommand.Build(procoreCredential.Hosts.LoginBaseUrl, plannedUrl, request.ProcoreCompanyId, request.SendCompanyHeader),
             };
-            LogCallFailed(logger, request.CredentialId, request.ProcoreCompanyId, kind.ToString());
+            LogCallFailed(logger, request.CredentialId, request.ProcoreCompanyId, kind);
         }
 
         await RecordAsync(actor, credential, request, path, result);
@@ -217,5 +217,5 @@ public sealed partial class ApiConsoleService(
         response.ResponseHeaders.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API console call with credential {CredentialId} in company {CompanyId} got no answer: {Kind}")]
-    private static partial void LogCallFailed(ILogger logger, long credentialId, long companyId, string kind);
+    private static partial void LogCallFailed(ILogger logger, long credentialId, long companyId, ProcoreErrorKind kind);
 }

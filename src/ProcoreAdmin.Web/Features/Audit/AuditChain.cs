@@ -16,7 +16,7 @@ namespace ProcoreAdmin.Web.Features.Audit;
 /// <summary>Section <c>Audit</c>.</summary>
 public sealed class AuditOptions
 {
-    public const string Section = "Audit";
+    public const string SectionName = "Audit";
 
     /// <summary>
     /// Optional: the key of the audit hash chain, base64 of at least 32 random bytes, kept outside the database (environment
@@ -54,10 +54,14 @@ public sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
 /// </summary>
 /// <remarks>The context factory is resolved on first use: the contexts it makes carry the chain's interceptor, which needs this key.</remarks>
 public sealed class AuditChainKey(IOptions<AuditOptions> options, IServiceProvider services, TimeProvider time, IDataProtectionProvider? dataProtection = null)
+    : IDisposable
 {
     public const string StoredKeyName = "audit-chain-key-v1";
     private readonly IDataProtector? _protector = dataProtection?.CreateProtector("ProcoreAdmin.Audit.ChainKey.v1");
     private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>Releases the creation lock (the container disposes this singleton at shutdown).</summary>
+    public void Dispose() => _lock.Dispose();
     private byte[]? _key;
 
     /// <summary>Loads or creates the key. Call outside any write transaction (start-up, or a verification run).</summary>

@@ -11,7 +11,7 @@ public static class AuditFeature
 {
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<SignInAuditor>();

@@ -83,7 +83,7 @@ public sealed partial class CredentialVerifier(
 
     /// <summary>Token + /me + /companies for each expected company in one target; never writes anything.</summary>
     private async Task<VerificationResult> CheckTargetAsync(CredentialOption option, SecretSlot slot, CredentialTarget target,
-        IReadOnlyList<long> expected, bool freshToken, CancellationToken ct)
+        List<long> expected, bool freshToken, CancellationToken ct)
     {
         var checks = new List<CompanyCheck>();
         var observed = new SortedSet<long>();

@@ -276,9 +276,9 @@ public sealed class CredentialsService(
     }
 
     /// <summary>
-/// Edits metadata (and the secret when one is given). Changing the destination (environment, client id, login or API URL)
-/// needs the secret again, drops cached tokens and is audited with the hosts before and after.
-/// </summary>
+    /// Edits metadata (and the secret when one is given). Changing the destination (environment, client id, login or API URL)
+    /// needs the secret again, drops cached tokens and is audited with the hosts before and after.
+    /// </summary>
     public async Task<FormResult> UpdateAsync(long id, CredentialInput input, int version, CancellationToken ct = default)
     {
         var actor = await staff.RequireAsync(StaffRoles.Admin, "edit credentials");

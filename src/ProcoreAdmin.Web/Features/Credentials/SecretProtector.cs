@@ -131,7 +131,7 @@ public interface ISecretProtector
     Task VerifyKeyRingAsync(CancellationToken ct = default);
 }
 
-public sealed class SecretProtector(IDataProtectionProvider provider, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time) : ISecretProtector
+public sealed class SecretProtector(IDataProtectionProvider provider, IDbContextFactory<AppDbContext> dbFactory, TimeProvider time) : ISecretProtector, IDisposable
 {
     public const string Purpose = "ProcoreAdmin.Credentials.v1";
     public const string FingerprintKeyName = "fingerprint-key-v1";
@@ -139,6 +139,9 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
     private static readonly byte[] Probe = [0x70, 0x72, 0x6f, 0x62, 0x65];
     private readonly IDataProtector _root = provider.CreateProtector(Purpose);
     private readonly SemaphoreSlim _keyLock = new(1, 1);
+
+    /// <summary>Releases the key lock (the container disposes this singleton at shutdown).</summary>
+    public void Dispose() => _keyLock.Dispose();
     private byte[]? _fingerprintKey;
 
     private IDataProtector FingerprintKeyProtector => _root.CreateProtector("fingerprint-key");

@@ -9,7 +9,7 @@ public static class MaintenanceFeature
     public static WebApplicationBuilder AddMaintenance(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MaintenanceOptions>()
-            .Bind(builder.Configuration.GetSection(MaintenanceOptions.Section))
+            .Bind(builder.Configuration.GetSection(MaintenanceOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => Cronos.CronExpression.TryParse(o.HousekeepingCron, out _), "Maintenance:HousekeepingCron is not a valid 5-field cron expression.")
             .ValidateOnStart();

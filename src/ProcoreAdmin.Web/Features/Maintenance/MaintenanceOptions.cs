@@ -5,7 +5,7 @@ namespace ProcoreAdmin.Web.Features.Maintenance;
 /// <summary>Section <c>Maintenance</c>.</summary>
 public sealed class MaintenanceOptions
 {
-    public const string Section = "Maintenance";
+    public const string SectionName = "Maintenance";
 
     /// <summary>Cron (UTC) for the housekeeping job that prunes old job-run history.</summary>
     [Required(ErrorMessage = "Maintenance:HousekeepingCron is required (a 5-field cron expression, e.g. '17 3 * * *').")]

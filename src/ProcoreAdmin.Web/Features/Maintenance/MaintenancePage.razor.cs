@@ -151,7 +151,11 @@ public partial class MaintenancePage
         }
     }
 
-    public void Dispose() => _watch?.Cancel();
+    public void Dispose()
+    {
+        _watch?.Cancel();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>The chip colour of a run's outcome, shared by the schedule table and both run tables.</summary>
     internal static Color OutcomeColor(JobRunOutcome outcome) => outcome switch

@@ -161,7 +161,7 @@ public sealed class MaintenanceSchedules(IDbContextFactory<AppDbContext> dbFacto
     }
 
     private static DateTime? NextRun(MaintenanceSchedule s, DateTime now) =>
-        CronSchedule.TryParse(s.Cron, s.TimeZoneId, out var e, out var z, out _) ? CronSchedule.Next(e!, z!, now, 1).FirstOrDefault() : null;
+        CronSchedule.TryParse(s.Cron, s.TimeZoneId, out var e, out var z, out _) ? (CronSchedule.Next(e!, z!, now, 1) is [var next, ..] ? next : default) : null;
 
     private static string Who(StaffActor actor) => AuditTrail.Clean(actor.Name, 200)!;
 }

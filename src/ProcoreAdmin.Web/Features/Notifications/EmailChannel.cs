@@ -1,9 +1,9 @@
 using MailKit.Net.Smtp;
-using ProcoreAdmin.Web.Hosting.Outbound;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using ProcoreAdmin.Data.Notifications;
+using ProcoreAdmin.Web.Hosting.Outbound;
 
 namespace ProcoreAdmin.Web.Features.Notifications;
 

@@ -7,7 +7,7 @@ public static class NotificationsFeature
 {
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(NotificationsOptions.Section);
+        var section = builder.Configuration.GetSection(NotificationsOptions.SectionName);
         builder.Services.AddOptions<NotificationsOptions>()
             .Bind(section)
             .PostConfigure(o =>

@@ -60,7 +60,7 @@ public sealed class WebhookOptions
 /// <summary>Section <c>Notifications</c>.</summary>
 public sealed class NotificationsOptions
 {
-    public const string Section = "Notifications";
+    public const string SectionName = "Notifications";
 
     /// <summary>Always-informed e-mail recipients (besides the credential owners).</summary>
     public List<string> DefaultRecipients { get; set; } = [];

@@ -1,7 +1,7 @@
-using ProcoreAdmin.Web.Hosting;
 using System.Globalization;
 using System.Text;
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Projects;
 

@@ -74,5 +74,9 @@ public partial class ProjectsFilters
     private static bool TryParseId(ChangeEventArgs e, out long id) =>
         long.TryParse(e.Value?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out id);
 
-    public void Dispose() => _debounce?.Dispose();
+    public void Dispose()
+    {
+        _debounce?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

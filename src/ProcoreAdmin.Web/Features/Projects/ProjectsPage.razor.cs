@@ -77,7 +77,7 @@ public partial class ProjectsPage : IDisposable
         }
 
         _credentials = credentials;
-        _credential = _credentials.FirstOrDefault();
+        _credential = _credentials.Count > 0 ? _credentials[0] : null;
         _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
         _gridKey++;
 
@@ -259,7 +259,11 @@ public partial class ProjectsPage : IDisposable
         _messageSeverity = severity;
     }
 
-    public void Dispose() => _exportCancel?.Cancel();
+    public void Dispose()
+    {
+        _exportCancel?.Cancel();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>An IProgress that calls back synchronously (no SynchronizationContext capture).</summary>
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>

@@ -155,5 +155,6 @@ public partial class ProjectsTable : IDisposable
     {
         _inFlight?.Cancel();
         _inFlight?.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -8,7 +8,7 @@ public static class RotationFeature
     public static WebApplicationBuilder AddRotation(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RotationOptions>()
-            .Bind(builder.Configuration.GetSection(RotationOptions.Section))
+            .Bind(builder.Configuration.GetSection(RotationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RotationOptions>, RotationOptionsValidator>();

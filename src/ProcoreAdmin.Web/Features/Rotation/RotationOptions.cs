@@ -6,7 +6,7 @@ namespace ProcoreAdmin.Web.Features.Rotation;
 /// <summary>Section <c>Rotation</c>.</summary>
 public sealed class RotationOptions
 {
-    public const string Section = "Rotation";
+    public const string SectionName = "Rotation";
 
     /// <summary>Reminder stages in days before the due date (0 = due today). Overdue is always a stage.</summary>
     public int[]? ReminderStagesDays { get; set; }

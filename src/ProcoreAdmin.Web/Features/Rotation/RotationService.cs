@@ -23,6 +23,9 @@ public sealed class RotationService(
     IOptionsMonitor<RotationOptions> options,
     TimeProvider time) : IRotationDueList
 {
+    /// <summary>The evidence file's JSON: web defaults (camelCase), indented for reading.</summary>
+    private static readonly JsonSerializerOptions EvidenceJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public string DeveloperPortalUrl => options.CurrentValue.DeveloperPortalUrl;
 
     public async Task<IReadOnlyList<CredentialDueView>> ListDueAsync(CancellationToken ct = default)
@@ -113,7 +116,7 @@ public sealed class RotationService(
         await audit.RecordAsync(actor, "rotation.export", AuditTargets.RotationRun, runId.ToString(CultureInfo.InvariantCulture), AuditOutcomes.Succeeded, format, ct);
         return format == "csv"
             ? ($"rotation-{runId}.csv", "text/csv; charset=utf-8", CsvCell.Utf8WithBom(ToCsv(run)))
-            : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            : ($"rotation-{runId}.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(ToEvidence(run), EvidenceJson));
     }
 
     public static object ToEvidence(RotationRunView run) => new

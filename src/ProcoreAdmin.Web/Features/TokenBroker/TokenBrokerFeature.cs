@@ -21,7 +21,7 @@ public static partial class TokenBrokerFeature
     {
         var services = builder.Services;
         services.AddOptions<TokenBrokerOptions>()
-            .Bind(builder.Configuration.GetSection(TokenBrokerOptions.Section))
+            .Bind(builder.Configuration.GetSection(TokenBrokerOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenBrokerOptions>, TokenBrokerOptionsValidator>();

@@ -9,7 +9,7 @@ namespace ProcoreAdmin.Web.Features.TokenBroker;
 /// </summary>
 public sealed class TokenBrokerOptions
 {
-    public const string Section = "TokenBroker";
+    public const string SectionName = "TokenBroker";
 
     /// <summary>The <c>aud</c> a machine client's access token must carry (the API's identifier at the identity provider).</summary>
     [Required(ErrorMessage = "TokenBroker:Audience is required: the audience (aud) your identity provider puts in the integration services' client-credentials tokens, e.g. 'api://procoreadmin' or 'procoreadmin-broker'.")]

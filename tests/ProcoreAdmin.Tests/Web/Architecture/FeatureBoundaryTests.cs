@@ -150,9 +150,9 @@ internal static class FeatureBoundaryChecker
         }
     }
 
-    private static IEnumerable<(TypeReference Type, string Where)> References(TypeDefinition type)
+    private static List<(TypeReference Type, string Where)> References(TypeDefinition type)
     {
-        var found = new List<(TypeReference, string)>();
+        var found = new List<(TypeReference Type, string Where)>();
         void Add(TypeReference? reference, string where)
         {
             switch (reference)

@@ -18,11 +18,11 @@ public sealed class OptionsValidationTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Authentication:Oidc:ClientSecret"] = "from-environment" })
             .Build();
 
-        var staff = configuration.GetSection(StaffAuthenticationOptions.Section).Get<StaffAuthenticationOptions>()!;
+        var staff = configuration.GetSection(StaffAuthenticationOptions.SectionName).Get<StaffAuthenticationOptions>()!;
         var result = new StaffAuthenticationOptionsValidator(Environment("Production"), Options.Create(new DevelopmentCompanionsOptions())).Validate(null, staff);
         Assert.True(result.Succeeded, result.FailureMessage);
 
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()!;
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>()!;
         Assert.True(new DatabaseOptionsValidator().Validate(null, database).Succeeded);
     }
 
@@ -90,7 +90,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void DataProtection_OutsideDevelopmentWithoutCertificate_RefusesToStart()
     {
-        var result = new DataProtectionSettingsValidator(Environment("Production")).Validate(null, new DataProtectionSettings());
+        var result = new DataProtectionOptionsValidator(Environment("Production")).Validate(null, new DataProtectionOptions());
         Assert.True(result.Failed);
         Assert.Contains("DataProtection:CertificatePath is required", result.FailureMessage);
     }
@@ -98,8 +98,8 @@ public sealed class OptionsValidationTests
     [Fact]
     public void DataProtection_MissingCertificateFile_RefusesToStartInsteadOfMakingANewKeyRing()
     {
-        var result = new DataProtectionSettingsValidator(Environment("Production"))
-            .Validate(null, new DataProtectionSettings { CertificatePath = "/nonexistent/keys.pfx" });
+        var result = new DataProtectionOptionsValidator(Environment("Production"))
+            .Validate(null, new DataProtectionOptions { CertificatePath = "/nonexistent/keys.pfx" });
         Assert.Contains("does not exist", result.FailureMessage);
     }
 

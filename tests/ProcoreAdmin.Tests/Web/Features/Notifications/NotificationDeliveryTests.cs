@@ -1,11 +1,11 @@
 using System.Net;
 using Bunit;
-using MudBlazor.Services;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
 using ProcoreAdmin.Data.Notifications;
 using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Tests.Web.Features.Rotation;

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.Tests.Web.Hosting;
 using ProcoreAdmin.Web.Features.TokenBroker;
 using ProcoreAdmin.Web.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ProcoreAdmin.Tests.Web.Features.TokenBroker;
 

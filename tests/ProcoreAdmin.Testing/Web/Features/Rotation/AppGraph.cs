@@ -36,38 +36,55 @@ public sealed class AppGraph : IAsyncDisposable
     public RecordingProcoreClient Procore => (RecordingProcoreClient)Services.GetRequiredService<IProcoreClient>();
     public IDbContextFactory<AppDbContext> Db => Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
+    /// <summary>No appsettings file watcher per graph: tests build many, and inotify instances are a per-user limit.</summary>
+    private static readonly string[] NoFileWatchers = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static AppGraph Create(TestDatabase database, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
         IDictionary<string, string?>? settings = null, string environment = "Production") =>
         Create(new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder, time, registry, role, settings, environment);
 
     /// <summary>The same graph on any supported database (e.g. a <see cref="PostgresDatabase"/>'s options).</summary>
     public static AppGraph Create(DatabaseOptions databaseOptions, string folder, FakeTimeProvider time, FakeCredentialRegistry registry, string role = StaffRoles.Admin,
-        IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDatabase = null)
+        IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDatabase = null) =>
+        new(BuildServices(folder, databaseOptions, services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.AddSingleton(registry);
+            services.AddSingleton<ICredentialDirectory>(registry);
+            services.AddSingleton<ICredentialVerifier>(registry);
+            services.AddSingleton<ICredentialSecretStore>(registry);
+            services.AddSingleton<IProcoreClient, RecordingProcoreClient>();
+            services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
+            services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
+            services.AddScoped(_ => FixedAuthenticationState.As(role));
+        }, settings, environment, configureDatabase));
+
+    /// <summary>
+    /// The app's own registrations for Audit, Maintenance, Notifications and Rotation (<c>AddAudit()</c> … <c>AddRotation()</c>)
+    /// over the database <paramref name="databaseOptions"/>. <paramref name="overrides"/> registers what the graph does not
+    /// own (clock, credential registry, Procore client, Hangfire clients, the signed-in staff) before the features do.
+    /// Shared by the tests and the benchmarks, so both measure the app's wiring rather than a copy of it.
+    /// </summary>
+    public static ServiceProvider BuildServices(string folder, DatabaseOptions databaseOptions, Action<IServiceCollection> overrides,
+        IDictionary<string, string?>? settings = null, string environment = "Production", Action<DbContextOptionsBuilder>? configureDb = null,
+        bool validateScopes = true)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = folder, Args = NoFileWatchers });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddDbContextFactory<AppDbContext>(o =>
         {
             DatabaseSetup.Configure(o, databaseOptions, folder);
-            configureDatabase?.Invoke(o);
+            configureDb?.Invoke(o);
         });
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton<ICredentialDirectory>(registry);
-        builder.Services.AddSingleton<ICredentialVerifier>(registry);
-        builder.Services.AddSingleton<ICredentialSecretStore>(registry);
-        builder.Services.AddSingleton<IProcoreClient, RecordingProcoreClient>();
-        builder.Services.AddSingleton<IBackgroundJobClient, RecordingJobClient>();
-        builder.Services.AddSingleton<IRecurringJobManager, RecordingRecurringJobs>();
-        builder.Services.AddScoped(_ => FixedAuthenticationState.As(role));
+        overrides(builder.Services);
         builder.AddAudit();
         builder.Services.AddCredentialJobs();
         builder.AddMaintenance();
         builder.AddNotifications();
         builder.AddRotation();
-        return new AppGraph(builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
+        return builder.Services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = validateScopes });
     }
 
     /// <summary>Runs the start-up schedule seeding and Hangfire registration like the host does.</summary>

@@ -13,13 +13,6 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Tests.Web.Hosting;
 
-/// <summary>All tests that host the web app run one at a time: Hangfire keeps a process-wide current storage.</summary>
-[CollectionDefinition(Name)]
-public sealed class AppCollection
-{
-    public const string Name = "web app";
-}
-
 /// <summary>
 /// The real app in Development with a temporary SQLite file and key folder, the real DevIdentity on a free
 /// loopback port, and a test sign-in scheme driven by headers (<see cref="TestSignIn"/>) so role checks need no browser.

@@ -11,12 +11,15 @@ namespace ProcoreAdmin.Tests.Web.Features.TokenBroker;
 /// credentials. Every tick it calls Procore's <c>/rest/v1.0/projects</c> with the broker's token; on 401 it asks the broker
 /// again (naming the rejected token) and retries once. It counts calls, failures after the retry and its longest stall.
 /// </summary>
-public sealed class BrokerConsumer(HttpClient broker, Func<Task<string>> machineToken, long companyId, TimeSpan interval)
+public sealed class BrokerConsumer(HttpClient broker, Func<Task<string>> machineToken, long companyId, TimeSpan interval) : IDisposable
 {
     private readonly Lock _gate = new();
     private string? _token;
     private string? _tokenId;
     private string? _apiBase;
+
+    /// <summary>Disposes the broker client it was given (the benchmark gives each consumer its own).</summary>
+    public void Dispose() => broker.Dispose();
 
     public int Calls { get; private set; }
     public int SuccessfulCalls { get; private set; }

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -18,8 +20,11 @@ using ProcoreAdmin.Web.Hosting;
 namespace ProcoreAdmin.Tests.Web.Features.Credentials;
 
 /// <summary>
-/// The registry as the app wires it: a migrated SQLite file in WAL mode, a Data Protection key ring in a temp folder,
-/// the real Procore client against the in-process simulator, and every log (EF Core and HttpClient included) at Trace.
+/// The registry as the app wires it: the app's own registrations (<c>AddAppDatabase</c>, <c>AddKeyRing</c>, <c>AddAudit</c>,
+/// <c>AddCompanies</c>, <c>AddCredentials</c>, <c>AddMaintenance</c>) over a migrated SQLite file in WAL mode and a Data
+/// Protection key ring in a temp folder, with these test overrides: the Procore client (no jitter, no outbound policy)
+/// calls the in-process simulator, the caller's role is set per call, and every log (EF Core and HttpClient included) is
+/// collected at Trace.
 /// </summary>
 public sealed class RegistryHarness : IAsyncDisposable
 {
@@ -27,29 +32,37 @@ public sealed class RegistryHarness : IAsyncDisposable
     public const string DemoClientId = "procoreadmin-demo-client";
 
     private readonly ServiceProvider _services;
+    private readonly List<AsyncServiceScope> _scopes = [];
+
+    /// <summary>No appsettings file watcher per graph: tests build many, and inotify instances are a per-user limit.</summary>
+    private static readonly string[] NoFileWatchers = ["--hostBuilder:reloadConfigOnChange=false"];
 
     private RegistryHarness(string folder, SimulatorHost simulator)
     {
         Folder = folder;
         Simulator = simulator;
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
-        services.AddSingleton(TimeProvider.System);
-        services.AddDataProtection().SetApplicationName(DataProtectionSetup.ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddDbContextFactory<AppDbContext>(db =>
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ContentRootPath = folder, Args = NoFileWatchers });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            DatabaseSetup.Configure(db, new DatabaseOptions { ConnectionString = $"Data Source={DatabaseFile}" }, folder);
-            db.EnableSensitiveDataLogging(false);
+            ["Database:ConnectionString"] = $"Data Source={DatabaseFile}",
+            ["DataProtection:KeysPath"] = Path.Combine(folder, "keys"),
         });
-        services.AddProcoreClient(o => o.MaxJitter = TimeSpan.Zero);
-        services.AddSingleton<AuditTrail>();
-        services.AddSingleton<JobRunRecorder>();
-        services.AddSingleton<ISecretProtector, SecretProtector>();
-        services.AddSingleton<CredentialSecretStore>();
-        services.AddSingleton<ICredentialVerifier, CredentialVerifier>();
-        services.AddTransient<ReprotectSecretsJob>();
-        _services = services.BuildServiceProvider();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging();
+        builder.AddAppDatabase();
+        builder.AddKeyRing();
+        builder.AddAudit();
+        builder.AddCompanies();
+        builder.AddCredentials();
+        builder.AddMaintenance();
+
+        // Test overrides: the simulator is a loopback Custom environment the app's outbound policy would refuse, and the
+        // caller's role comes from the test instead of a sign-in.
+        builder.Services.AddProcoreClient(o => o.MaxJitter = TimeSpan.Zero);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<CallerRole>();
+        builder.Services.AddScoped(sp => FixedAuthenticationState.As(sp.GetRequiredService<CallerRole>().Role));
+        _services = builder.Services.BuildServiceProvider();
     }
 
     public string Folder { get; }
@@ -84,29 +97,42 @@ public sealed class RegistryHarness : IAsyncDisposable
         await using var db = await harness.Db.CreateDbContextAsync();
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+
+        // What the host's AuditChainStartup does before the first request: create (or read) the audit chain key.
+        await harness._services.GetRequiredService<AuditChainKey>().GetAsync(CancellationToken.None);
         return harness;
     }
 
-    public CredentialsService Credentials(string role) => new(Db, FixedAuthenticationState.As(role), Store,
-        _services.GetRequiredService<ICredentialVerifier>(), Procore, _services.GetRequiredService<AuditTrail>(), TimeProvider.System);
+    public CredentialsService Credentials(string role) => InRole<CredentialsService>(role);
 
-    public CompaniesService Companies(string role) => new(Db, FixedAuthenticationState.As(role), _services.GetRequiredService<AuditTrail>(), TimeProvider.System);
+    public CompaniesService Companies(string role) => InRole<CompaniesService>(role);
 
-    public AuditService Audit(string role) => new(Db, FixedAuthenticationState.As(role), _services.GetRequiredService<AuditTrail>());
+    public AuditService Audit(string role) => InRole<AuditService>(role);
 
     /// <summary>What the credential page's Consumers section (token broker grants) needs, as <paramref name="role"/>.</summary>
     public void AddConsumersPanel(IServiceCollection services, string role)
     {
-        var directory = DirectoryAs(role);
-        services.AddSingleton<ICredentialDirectory>(directory);
-        services.AddSingleton(new ProcoreAdmin.Web.Features.TokenBroker.BrokerGrantService(Db, directory, FixedAuthenticationState.As(role),
-            _services.GetRequiredService<AuditTrail>(), TimeProvider.System));
+        var scope = ScopeFor(role);
+        services.AddSingleton<ICredentialDirectory>(scope.GetRequiredService<ICredentialDirectory>());
+        services.AddSingleton(ActivatorUtilities.CreateInstance<ProcoreAdmin.Web.Features.TokenBroker.BrokerGrantService>(scope));
     }
 
-    public CredentialDirectory DirectoryAs(string role)
+    public CredentialDirectory DirectoryAs(string role) => (CredentialDirectory)InRole<ICredentialDirectory>(role);
+
+    /// <summary>A service from the app's registrations, resolved in a scope whose signed-in staff has <paramref name="role"/>.</summary>
+    public T InRole<T>(string role)
+        where T : notnull => ScopeFor(role).GetRequiredService<T>();
+
+    private IServiceProvider ScopeFor(string role)
     {
-        var scoped = new ServiceCollection().AddSingleton(FixedAuthenticationState.As(role)).BuildServiceProvider();
-        return new CredentialDirectory(Db, Store, scoped);
+        var scope = _services.CreateAsyncScope();
+        lock (_scopes)
+        {
+            _scopes.Add(scope);
+        }
+
+        scope.ServiceProvider.GetRequiredService<CallerRole>().Role = role;
+        return scope.ServiceProvider;
     }
 
     /// <summary>Adds a Custom-environment company (simulator) as Admin and returns its internal id.</summary>
@@ -138,6 +164,11 @@ public sealed class RegistryHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var scope in _scopes)
+        {
+            await scope.DisposeAsync();
+        }
+
         await _services.DisposeAsync();
         await Simulator.DisposeAsync();
         SqliteConnection.ClearAllPools();
@@ -149,5 +180,11 @@ public sealed class RegistryHarness : IAsyncDisposable
         {
             // Left to the OS temp cleaner.
         }
+    }
+
+    /// <summary>The role of the staff member the harness calls services as (set per scope).</summary>
+    private sealed class CallerRole
+    {
+        public string Role { get; set; } = StaffRoles.Viewer;
     }
 }
