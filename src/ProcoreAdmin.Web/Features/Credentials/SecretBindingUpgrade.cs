@@ -42,10 +42,10 @@ public sealed partial class SecretBindingUpgrade(
             var batch = await db.CredentialSecrets.Where(s => s.Id > lastId).OrderBy(s => s.Id).Take(BatchSize)
                 .Join(db.CredentialSets, s => s.CredentialSetId, c => c.Id,
                     (s, c) => new
-                {
-                    Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
-                    c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
-                })
+                    {
+                        Secret = s, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+                        c.CoversMonthlySandbox, c.CustomMonthlyLoginBaseUrl, c.CustomMonthlyApiBaseUrl,
+                    })
                 .ToListAsync(ct);
             if (batch.Count == 0)
             {

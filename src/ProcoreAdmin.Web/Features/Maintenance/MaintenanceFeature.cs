@@ -1,6 +1,6 @@
-using ProcoreAdmin.Web.Features.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ProcoreAdmin.Web.Features.Credentials;
 
 namespace ProcoreAdmin.Web.Features.Maintenance;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.ProcoreSimulator;
-using Microsoft.Extensions.Logging.Abstractions;
 using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Features.ApiConsole;
 using ProcoreAdmin.Web.Features.Audit;
