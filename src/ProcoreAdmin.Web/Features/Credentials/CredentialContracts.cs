@@ -210,6 +210,27 @@ public interface ICredentialSecretStore
 
     Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default);
 
+    /// <summary>Loads what secret writes need (the fingerprint key) on its own connection; call before opening a unit of work that sets a secret.</summary>
+    Task PrepareWritesAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// As <see cref="SetPendingSecretAsync(long, string, StaffActor, CancellationToken)"/>, inside the caller's unit of work (after
+    /// <see cref="PrepareWritesAsync"/>, in an open transaction; the caller saves and commits). Returns the new pending secret's
+    /// display fingerprint. A store without a database (test doubles) applies at once.
+    /// </summary>
+    async Task<string?> SetPendingSecretAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, string secret, StaffActor actor, CancellationToken ct)
+    {
+        await SetPendingSecretAsync(credentialId, secret, actor, ct);
+        return (await GetFingerprintsAsync(credentialId, ct)).Pending;
+    }
+
+    /// <summary>
+    /// As <see cref="PromotePendingSecretAsync(long, StaffActor, CancellationToken)"/>, inside the caller's unit of work (in an
+    /// open transaction; the caller saves and commits). A store without a database (test doubles) applies at once.
+    /// </summary>
+    Task PromotePendingSecretAsync(ProcoreAdmin.Data.AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct) =>
+        PromotePendingSecretAsync(credentialId, actor, ct);
+
     /// <summary>
     /// As <see cref="DiscardPendingSecretAsync(long, StaffActor, CancellationToken)"/>, inside the caller's unit of work:
     /// the change and its audit row go into <paramref name="db"/> (and its open transaction); the caller saves and commits.

@@ -22,24 +22,35 @@ public sealed partial class CredentialSecretStore(
 
     public async Task SetPendingSecretAsync(long credentialId, string secret, StaffActor actor, CancellationToken ct = default)
     {
+        // The fingerprint key may be created on first use, on its own connection: before the transaction. Then the earlier
+        // pending secret is replaced, the new one added and its audit row written in one transaction: a failure leaves the
+        // earlier pending secret in place instead of no pending secret at all.
+        await PrepareWritesAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await SetPendingSecretAsync(db, credentialId, secret, actor, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public Task PrepareWritesAsync(CancellationToken ct) => protector.EnsureFingerprintKeyAsync(ct);
+
+    /// <summary>Replaces the pending secret in the caller's context and open transaction (after <see cref="PrepareWritesAsync"/>); the caller saves and commits.</summary>
+    public async Task<string?> SetPendingSecretAsync(AppDbContext db, long credentialId, string secret, StaffActor actor, CancellationToken ct)
+    {
         RequireWriter(actor, "set a pending secret");
         RequireValidSecret(secret);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        RequireTransaction(db, "Setting a pending secret");
         var credential = await LoadAsync(db, credentialId, ct);
         var now = time.GetUtcNow().UtcDateTime;
-
-        // Encrypt and fingerprint first (the fingerprint key may be created on first use, on its own connection), then
-        // replace the earlier pending secret, add the new one and its audit row in one transaction: a failure leaves the
-        // earlier pending secret in place instead of no pending secret at all.
         var version = await NewVersionAsync(credential, SecretVersionState.Pending, secret, actor, now, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.CredentialSecrets.Where(s => s.CredentialSetId == credentialId && s.State == SecretVersionState.Pending)
             .ExecuteDeleteAsync(ct);
         db.CredentialSecrets.Add(version);
         credential.Version++;
-        audit.Add(db, actor, "credential.secret.set-pending", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"Pending secret {SecretProtector.Display(version.Fingerprint)}");
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        var display = SecretProtector.Display(version.Fingerprint);
+        audit.Add(db, actor, "credential.secret.set-pending", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"Pending secret {display}");
+        return display;
     }
 
     public async Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
@@ -67,21 +78,30 @@ public sealed partial class CredentialSecretStore(
 
     public async Task PromotePendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
     {
-        RequireWriter(actor, "promote a pending secret");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await PromotePendingSecretAsync(db, credentialId, actor, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Promotes the pending secret in the caller's context and open transaction; the caller saves and commits.</summary>
+    public async Task PromotePendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
+    {
+        RequireWriter(actor, "promote a pending secret");
+        RequireTransaction(db, "Promoting a pending secret");
         var credential = await LoadAsync(db, credentialId, ct);
         var secrets = await db.CredentialSecrets.Where(s => s.CredentialSetId == credentialId && s.State != SecretVersionState.Retired).ToListAsync(ct);
         var pending = secrets.SingleOrDefault(s => s.State == SecretVersionState.Pending)
                       ?? throw new InvalidOperationException($"Credential {credentialId} has no pending secret to promote.");
         var now = time.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var current in secrets.Where(s => s.State == SecretVersionState.Current))
         {
             current.State = SecretVersionState.Retired;
             current.RetiredUtc = now;
         }
 
-        // Retire first so the "one current per credential" index never sees two.
+        // Retire first (saved inside the caller's transaction) so the "one current per credential" index never sees two.
         await db.SaveChangesAsync(ct);
         pending.State = SecretVersionState.Current;
         credential.Status = CredentialStatus.Active;
@@ -89,8 +109,14 @@ public sealed partial class CredentialSecretStore(
         credential.UpdatedUtc = now;
         credential.Version++;
         audit.Add(db, actor, "credential.secret.promote", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"Current secret is now {SecretProtector.Display(pending.Fingerprint)}");
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+    }
+
+    private static void RequireTransaction(AppDbContext db, string what)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException($"{what} in the caller's unit of work needs an open transaction.");
+        }
     }
 
     public async Task SetStatusAsync(long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct = default)
@@ -167,7 +193,7 @@ public sealed partial class CredentialSecretStore(
     }
 
     /// <summary>Call before a write transaction that adds secret versions (loads the fingerprint key outside it).</summary>
-    internal Task PrepareAsync(CancellationToken ct) => protector.EnsureFingerprintKeyAsync(ct);
+    internal Task PrepareAsync(CancellationToken ct) => PrepareWritesAsync(ct);
 
     /// <summary>Makes <paramref name="secret"/> the current secret (retiring the old one) in the caller's context; the caller saves.</summary>
     internal async Task ReplaceCurrentAsync(AppDbContext db, CredentialSet credential, string secret, StaffActor actor, CancellationToken ct)

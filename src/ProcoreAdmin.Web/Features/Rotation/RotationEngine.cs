@@ -59,8 +59,10 @@ public sealed partial class RotationEngine(
             StartedBy = Clean(actor.Name, 200),
             Steps = RotationSteps.All.Select(s => new RotationStep { Number = s.Number, Name = s.Name, State = RotationStepState.Pending }).ToList(),
         };
+        // One unit of work: the run, the credential's status and both audit rows, or none of it.
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.RotationRuns.Add(run);
             audit.Add(db, actor, urgent ? "rotation.start-urgent" : "rotation.start", AuditTargets.Credential, Id(credentialId), AuditOutcomes.Succeeded, run.Reason);
             try
@@ -71,10 +73,13 @@ public sealed partial class RotationEngine(
             {
                 throw new RotationConflictException(credentialId);
             }
+
+            await secrets.SetStatusAsync(db, credentialId, urgent ? CredentialStatus.SuspectedCompromise : CredentialStatus.Rotating,
+                $"rotation run {run.Id} started", actor, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
 
-        await secrets.SetStatusAsync(credentialId, urgent ? CredentialStatus.SuspectedCompromise : CredentialStatus.Rotating,
-            $"rotation run {run.Id} started", actor, ct);
         if (urgent)
         {
             await PrepareAsync(run.Id, "Urgent run for a suspected compromise: owners notified and dependent schedules paused at once.", actor, ct);
@@ -201,13 +206,26 @@ public sealed partial class RotationEngine(
         }
 
         ValidateSecret(secret);
-        await secrets.SetPendingSecretAsync(run.CredentialId, secret.Trim(), actor, ct);
-        await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
-            $"rotation run {runId}: the secret was reset in Procore; the new secret is not verified yet", actor, ct);
-        var (_, pending) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
-        await CompleteStepAsync(runId, RotationSteps.PendingSecret, RotationStepState.Done, notes, new PendingSecretEvidence(pending), actor, ct);
-        // A new pending secret invalidates an earlier verification.
-        await ResetStepAsync(runId, RotationSteps.Verify, ct);
+
+        // One unit of work: the pending secret, the Down status, step 4 and the reset of step 5, with their audit rows. The
+        // fingerprint key is loaded first (creating it writes on its own connection, which would wait for this transaction).
+        await secrets.PrepareWritesAsync(ct);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var pending = await secrets.SetPendingSecretAsync(db, run.CredentialId, secret.Trim(), actor, ct);
+            await secrets.SetStatusAsync(db, run.CredentialId, CredentialStatus.Down,
+                $"rotation run {runId}: the secret was reset in Procore; the new secret is not verified yet", actor, ct);
+            await RecordStepAsync(db, runId, RotationSteps.PendingSecret, RotationStepState.Done, notes, new PendingSecretEvidence(pending), actor, ct);
+
+            // A new pending secret invalidates an earlier verification.
+            var verify = await db.RotationSteps.SingleAsync(s => s.RunId == runId && s.Number == RotationSteps.Verify, ct);
+            verify.State = RotationStepState.Pending;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        // Only after the commit: the token broker re-reads the rotation state when woken.
         Notify(o => o.SecretReset(run.CredentialId));
     }
 
@@ -233,13 +251,22 @@ public sealed partial class RotationEngine(
         var attempts = (earlier?.Attempts ?? [])
             .Append(new VerifyAttempt(result.CheckedUtc, pending, passed, result.Outcome.ToString(), result.Summary, result.MissingCompanyIds, monthlyAttempt))
             .ToList();
-        await CompleteStepAsync(runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, MonthlySandboxNote(result),
-            new VerifyEvidence(pending, passed, VerificationEvidence.Of(result), attempts,
-                result.MonthlySandbox is { } monthly ? VerificationEvidence.Of(monthly) : null), actor, ct);
-        if (!passed)
+
+        // Procore was asked above, outside any transaction; its answer, step 5 and (on failure) the Down status are one unit of work.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await secrets.SetStatusAsync(run.CredentialId, CredentialStatus.Down,
-                $"rotation run {runId}: the new secret failed verification ({result.Outcome})", actor, ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await RecordStepAsync(db, runId, RotationSteps.Verify, passed ? RotationStepState.Done : RotationStepState.Failed, MonthlySandboxNote(result),
+                new VerifyEvidence(pending, passed, VerificationEvidence.Of(result), attempts,
+                    result.MonthlySandbox is { } monthly ? VerificationEvidence.Of(monthly) : null), actor, ct);
+            if (!passed)
+            {
+                await secrets.SetStatusAsync(db, run.CredentialId, CredentialStatus.Down,
+                    $"rotation run {runId}: the new secret failed verification ({result.Outcome})", actor, ct);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
 
         return result;
@@ -255,7 +282,8 @@ public sealed partial class RotationEngine(
         RequireDone(run, RotationSteps.Verify);
         var verified = VerifiedFingerprint(run) ?? throw new RotationStepException("The verification evidence is missing; verify again.");
         var (current, pending) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
-        if (pending is null && current == verified)
+        var alreadyPromoted = pending is null && current == verified;
+        if (alreadyPromoted)
         {
             LogPromotionAlreadyDone(logger, runId);
         }
@@ -263,25 +291,31 @@ public sealed partial class RotationEngine(
         {
             throw new RotationStepException("The pending secret changed after verification; verify it again before promoting.");
         }
-        else
+
+        // One unit of work: the promotion, step 6 and their audit rows. Cached tokens (both slots, in production and in the
+        // monthly sandbox) are dropped before the commit: the token broker hands out tokens again as soon as it sees step 6
+        // done, and must not find a token of the old secret in the cache then.
+        try
         {
-            try
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!alreadyPromoted)
             {
-                await secrets.PromotePendingSecretAsync(run.CredentialId, actor, ct);
+                await secrets.PromotePendingSecretAsync(db, run.CredentialId, actor, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && ex is not RotationStepException)
-            {
-                await RecordStepFailureAsync(runId, RotationSteps.Promote, $"Promotion failed ({ex.GetType().Name}); the pending secret is kept. Retry the step.", actor);
-                await TryMarkDownAsync(run.CredentialId, $"rotation run {runId}: promotion failed", actor);
-                throw new RotationStepException("Promoting the new secret failed; nothing was half-changed. The credential stays marked down; retry this step.");
-            }
+
+            await RecordStepAsync(db, runId, RotationSteps.Promote, RotationStepState.Done, null, new PromoteEvidence(verified, TokensDropped: true), actor, ct);
+            CredentialTokenKeys.ForgetAll(procore, run.CredentialId);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not RotationStepException)
+        {
+            await RecordStepFailureAsync(runId, RotationSteps.Promote, $"Promotion failed ({ex.GetType().Name}); the pending secret is kept. Retry the step.", actor);
+            await TryMarkDownAsync(run.CredentialId, $"rotation run {runId}: promotion failed", actor);
+            throw new RotationStepException("Promoting the new secret failed; nothing was half-changed. The credential stays marked down; retry this step.");
         }
 
-        // Both slots, in production and in the monthly sandbox (its tokens are cached apart).
-        CredentialTokenKeys.ForgetAll(procore, run.CredentialId);
-
-        (current, _) = await secrets.GetFingerprintsAsync(run.CredentialId, ct);
-        await CompleteStepAsync(runId, RotationSteps.Promote, RotationStepState.Done, null, new PromoteEvidence(current, TokensDropped: true), actor, ct);
         Notify(o => o.SecretPromoted(run.CredentialId));
     }
 
@@ -466,13 +500,6 @@ public sealed partial class RotationEngine(
         step.Evidence = json;
         audit.Add(db, actor, $"rotation.step.{number}", AuditTargets.RotationRun, Id(runId),
             state is RotationStepState.Failed ? AuditOutcomes.Failed : AuditOutcomes.Succeeded, $"{step.Name}: {state}");
-    }
-
-    private async Task ResetStepAsync(long runId, int number, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.RotationSteps.Where(s => s.RunId == runId && s.Number == number && s.State != RotationStepState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, RotationStepState.Pending), ct);
     }
 
     private async Task RecordStepFailureAsync(long runId, int number, string notes, StaffActor actor)

@@ -4,6 +4,8 @@ using System.Text;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+using ProcoreAdmin.Data;
 using ProcoreAdmin.Data.Credentials;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.Web.Features.Credentials;
@@ -173,6 +175,54 @@ public sealed class FakeCredentialRegistry(TimeProvider time) : ICredentialDirec
         }
 
         return Task.CompletedTask;
+    }
+
+    // Inside a caller's unit of work the fake applies a change only once the caller's save succeeds, as a database store
+    // commits it with the caller's rows: a failing save leaves the fake untouched too.
+    public Task<string?> SetPendingSecretAsync(AppDbContext db, long credentialId, string secret, StaffActor actor, CancellationToken ct)
+    {
+        AfterSave(db, () => SetPendingSecretAsync(credentialId, secret, actor, ct));
+        return Task.FromResult(Fingerprint(secret));
+    }
+
+    public Task DiscardPendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
+    {
+        AfterSave(db, () => DiscardPendingSecretAsync(credentialId, actor, ct));
+        return Task.CompletedTask;
+    }
+
+    public Task SetStatusAsync(AppDbContext db, long credentialId, CredentialStatus status, string reason, StaffActor actor, CancellationToken ct)
+    {
+        AfterSave(db, () => SetStatusAsync(credentialId, status, reason, actor, ct));
+        return Task.CompletedTask;
+    }
+
+    public Task PromotePendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
+    {
+        // The injected faults keep their meaning: a failure before anything changed, or a crash after the change committed.
+        if (PromoteFailure is not null || PromoteCrashAfterCommit is not null)
+        {
+            return PromotePendingSecretAsync(credentialId, actor, ct);
+        }
+
+        if (Credentials[credentialId].Pending is null)
+        {
+            throw new InvalidOperationException("No pending secret.");
+        }
+
+        AfterSave(db, () => PromotePendingSecretAsync(credentialId, actor, ct));
+        return Task.CompletedTask;
+    }
+
+    private static void AfterSave(AppDbContext db, Func<Task> apply)
+    {
+        void Apply(object? sender, SavedChangesEventArgs e)
+        {
+            db.SavedChanges -= Apply;
+            apply().GetAwaiter().GetResult();
+        }
+
+        db.SavedChanges += Apply;
     }
 
     public Task<(string? Current, string? Pending)> GetFingerprintsAsync(long credentialId, CancellationToken ct = default)
