@@ -103,6 +103,10 @@ namespace ProcoreAdmin.Migrations.Postgres.Migrations
                     b.Property<int?>("StatusCode")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int?>("TokenMs")
                         .HasColumnType("integer");
 

@@ -103,6 +103,10 @@ namespace ProcoreAdmin.Migrations.SqlServer.Migrations
                     b.Property<int?>("StatusCode")
                         .HasColumnType("int");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
                     b.Property<int?>("TokenMs")
                         .HasColumnType("int");
 

@@ -94,6 +94,10 @@ namespace ProcoreAdmin.Migrations.Sqlite.Migrations
                     b.Property<int?>("StatusCode")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Target")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("TokenMs")
                         .HasColumnType("INTEGER");
 

@@ -32,6 +32,12 @@ public sealed class ApiConsoleCall
 
     public bool CompanyHeaderSent { get; set; }
 
+    /// <summary>
+    /// Where the call went when not to the credential set's own environment: "MonthlySandbox" for the monthly sandbox of a
+    /// production set that covers it; null for the set's own environment (and for calls recorded before this was kept).
+    /// </summary>
+    public string? Target { get; set; }
+
     /// <summary>The HTTP status, or null when no answer came (token failure, timeout, connection failure).</summary>
     public int? StatusCode { get; set; }
 
@@ -57,6 +63,7 @@ public sealed class ApiConsoleCallConfiguration : IEntityTypeConfiguration<ApiCo
         b.Property(x => x.Method).HasMaxLength(10);
         b.Property(x => x.Path).HasMaxLength(500);
         b.Property(x => x.ErrorKind).HasMaxLength(50);
+        b.Property(x => x.Target).HasMaxLength(20);
         b.Property(x => x.RequestId).HasMaxLength(100);
         b.HasIndex(x => new { x.ActorIssuer, x.ActorSubject, x.Id });
         b.HasIndex(x => x.OccurredUtc);

@@ -43,10 +43,11 @@ public sealed record ConsoleResult
     public bool Succeeded => Response is { StatusCode: >= 200 and < 300 } && ErrorKind is null;
 }
 
-/// <summary>One row of the console history (no token, no body, no headers).</summary>
+/// <summary>One row of the console history (no token, no body, no headers); <paramref name="Target"/> is where the call went.</summary>
 public sealed record ConsoleHistoryEntry(
     long Id, DateTime OccurredUtc, string? ActorName, bool Mine, long CredentialId, string? CredentialLabel, long ProcoreCompanyId,
-    string Method, string Path, bool CompanyHeaderSent, int? StatusCode, string? ErrorKind, string? RequestId, int? RoundTripMs, int? TokenMs);
+    string Method, string Path, bool CompanyHeaderSent, int? StatusCode, string? ErrorKind, string? RequestId, int? RoundTripMs, int? TokenMs,
+    CredentialTarget Target = CredentialTarget.Primary);
 
 /// <summary>
 /// The MPR API console. Operators and Admins run allow-listed GET calls; everyone with a role reads the history.
@@ -168,7 +169,8 @@ public sealed partial class ApiConsoleService(
         var rows = await query.OrderByDescending(c => c.Id).Take(take).ToListAsync(ct);
         return rows.Select(c => new ConsoleHistoryEntry(c.Id, c.OccurredUtc, c.ActorName,
             c.ActorIssuer == actor.Issuer && c.ActorSubject == actor.Subject, c.CredentialId, c.CredentialLabel, c.ProcoreCompanyId,
-            c.Method, c.Path, c.CompanyHeaderSent, c.StatusCode, c.ErrorKind, c.RequestId, c.RoundTripMs, c.TokenMs)).ToList();
+            c.Method, c.Path, c.CompanyHeaderSent, c.StatusCode, c.ErrorKind, c.RequestId, c.RoundTripMs, c.TokenMs,
+            Enum.TryParse<CredentialTarget>(c.Target, out var target) && Enum.IsDefined(target) ? target : CredentialTarget.Primary)).ToList();
     }
 
     /// <summary>History row and audit row in one transaction, then prunes the caller's history to the last <see cref="HistoryPerUser"/>.</summary>
@@ -189,6 +191,7 @@ public sealed partial class ApiConsoleService(
             Method = "GET",
             Path = path,
             CompanyHeaderSent = result.Response?.CompanyHeaderSent ?? request.SendCompanyHeader,
+            Target = request.Target == CredentialTarget.Primary ? null : request.Target.ToString(),
             StatusCode = status,
             ErrorKind = result.ErrorKind?.ToString(),
             RequestId = AuditTrail.Clean(result.RequestId, 100),
@@ -197,7 +200,7 @@ public sealed partial class ApiConsoleService(
         });
         audit.Add(db, actor, "apiconsole.call", AuditTargets.Credential, credential.CredentialId.ToString(CultureInfo.InvariantCulture),
             result.Succeeded ? AuditOutcomes.Succeeded : AuditOutcomes.Failed,
-            $"GET {path} company {company} header {(request.SendCompanyHeader ? "sent" : "omitted")} → " +
+            $"GET {path}{(request.Target == CredentialTarget.MonthlySandbox ? " (monthly sandbox)" : "")} company {company} header {(request.SendCompanyHeader ? "sent" : "omitted")} → " +
             $"{(status?.ToString(CultureInfo.InvariantCulture) ?? "no answer")}{(result.ErrorKind is { } k ? $" ({k})" : "")}" +
             $"{(result.RequestId is { } id ? $" request {id}" : "")}");
         await db.SaveChangesAsync(CancellationToken.None);

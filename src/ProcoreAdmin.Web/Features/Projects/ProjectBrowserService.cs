@@ -7,8 +7,7 @@ using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Web.Features.Projects;
 
-/// <summary>What the projects grid asks for: one page, filtered and sorted by Procore.</summary>
-/// <summary>One page of projects; <paramref name="Target"/> picks production or the monthly sandbox of a set that covers it.</summary>
+/// <summary>What the projects grid asks for: one page of projects; <paramref name="Target"/> picks production or the monthly sandbox of a set that covers it.</summary>
 public sealed record ProjectListRequest(string? Name, ProjectStatusFilter Status, ProjectSort? Sort, int Page, int PageSize,
     CredentialTarget Target = CredentialTarget.Primary);
 
@@ -87,9 +86,10 @@ public sealed partial class ProjectBrowserService(
             page.RateLimit ?? procore.GetRateLimitSnapshot(procoreCredential.Key), page.RequestId);
     }
 
-    /// <summary>The latest rate-limit headers seen for the credential (any company), or null.</summary>
-    public RateLimitSnapshot? GetRateLimit(CredentialOption credential) =>
-        procore.GetRateLimitSnapshot(directory.ToProcoreCredential(credential).Key);
+    /// <summary>The latest rate-limit headers seen for the credential in one target (any company), or null.</summary>
+    public RateLimitSnapshot? GetRateLimit(CredentialOption credential, CredentialTarget target = CredentialTarget.Primary) =>
+        procore.GetRateLimitSnapshot(directory.ToProcoreCredential(credential, SecretSlot.Current,
+            credential.Targets.Contains(target) ? target : CredentialTarget.Primary).Key);
 
     public static string? CleanSearch(string? search)
     {

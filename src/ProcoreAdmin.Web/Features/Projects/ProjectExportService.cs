@@ -47,13 +47,21 @@ public sealed partial class ProjectExportService(
             throw new ArgumentOutOfRangeException(nameof(request), "Unknown company, status filter or credential.");
         }
 
+        if (!credential.Targets.Contains(request.Target))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), "This credential set does not cover the monthly sandbox.");
+        }
+
         var cleaned = request with { Name = ProjectBrowserService.CleanSearch(request.Name) };
         var job = store.Create(actor.Issuer, actor.Subject, cleaned);
         var stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        job.FileName = $"projects-{cleaned.ProcoreCompanyId.ToString(CultureInfo.InvariantCulture)}-{cleaned.Status.ToString().ToLowerInvariant()}" +
+        job.FileName = $"projects-{cleaned.ProcoreCompanyId.ToString(CultureInfo.InvariantCulture)}{FileNamePart(cleaned.Target)}-{cleaned.Status.ToString().ToLowerInvariant()}" +
                        $"{(cleaned.Name is null ? "" : "-filtered")}-{stamp}.csv";
         return await RunAsync(actor, credential, job, progress, ct);
     }
+
+    /// <summary>"-monthly-sandbox" in the file name of a monthly-sandbox export (production exports keep their name).</summary>
+    public static string FileNamePart(CredentialTarget target) => target == CredentialTarget.MonthlySandbox ? "-monthly-sandbox" : "";
 
     /// <summary>Carries on an interrupted export from the page that failed (only for the person who started it).</summary>
     public async Task<ProjectExportRun> ResumeAsync(CredentialOption credential, string exportId,
@@ -98,7 +106,12 @@ public sealed partial class ProjectExportService(
         Current = job;
         try
         {
-            var procoreCredential = directory.ToProcoreCredential(credential);
+            if (!credential.Targets.Contains(request.Target))
+            {
+                throw new StaffForbiddenException("This credential set no longer covers the monthly sandbox.");
+            }
+
+            var procoreCredential = directory.ToProcoreCredential(credential, SecretSlot.Current, request.Target);
             var reporter = new Reporter(progress, job);
             reporter.Started();
             using (ProcoreTimeBudget.Begin(clientOptions.Value.ExportTimeBudget))
@@ -147,13 +160,15 @@ public sealed partial class ProjectExportService(
         }
 
         await audit.RecordAsync(actor, "projects.export", AuditTargets.Company, target, AuditOutcomes.Succeeded,
-            $"credential {credential.CredentialId}; status {request.Status}; {(request.Name is null ? "all names" : "name filter")}; {job.Rows} rows",
+            $"credential {credential.CredentialId}; {DescribeTarget(request.Target)}; status {request.Status}; {(request.Name is null ? "all names" : "name filter")}; {job.Rows} rows",
             CancellationToken.None);
         LogExported(logger, request.ProcoreCompanyId, job.Rows);
         Current = null;
         var token = store.IssueDownload(job);
         return new ProjectExportRun(job, ProjectsExportEndpoint.PathFor(token));
     }
+
+    private static string DescribeTarget(CredentialTarget target) => target == CredentialTarget.MonthlySandbox ? "monthly sandbox" : "primary environment";
 
     private static async Task AppendAsync(ProjectExportJob job, IReadOnlyList<ProcoreProject> items, CancellationToken ct)
     {

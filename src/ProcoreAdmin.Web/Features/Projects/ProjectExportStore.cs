@@ -1,11 +1,17 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using ProcoreAdmin.ProcoreClient;
+using ProcoreAdmin.Web.Features.Credentials;
 
 namespace ProcoreAdmin.Web.Features.Projects;
 
-/// <summary>What an export reads: the company, the credential and the grid's search and status filter.</summary>
-public sealed record ProjectExportRequest(long CredentialId, long ProcoreCompanyId, string? Name, ProjectStatusFilter Status);
+/// <summary>
+/// What an export reads: the company, the credential, the grid's search and status filter, and the environment on screen
+/// (<paramref name="Target"/>: production, or the monthly sandbox of a set that covers it). Kept with the export, so a
+/// resume and the one-time download are of the same environment.
+/// </summary>
+public sealed record ProjectExportRequest(long CredentialId, long ProcoreCompanyId, string? Name, ProjectStatusFilter Status,
+    CredentialTarget Target = CredentialTarget.Primary);
 
 /// <summary>
 /// One projects export: the rows fetched so far live in a temporary file (so the server holds at most one page in

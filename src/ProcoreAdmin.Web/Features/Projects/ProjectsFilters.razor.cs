@@ -21,19 +21,26 @@ public partial class ProjectsFilters
         $"""<span class="mud-button-label"><span class="mud-button-icon-start mud-button-icon-size-medium">{AppBarIcon.Svg(Icons.Material.Filled.Download)}</span>Export</span>""");
 
     private ITimer? _debounce;
+
+    private long? CredentialId => Credential?.CredentialId;
     private string? _typed;
     private bool _canExport;
 
     [Parameter, EditorRequired] public IReadOnlyList<CompanyOption> Companies { get; set; } = [];
     [Parameter] public long? CompanyId { get; set; }
     [Parameter] public IReadOnlyList<CredentialOption> Credentials { get; set; } = [];
-    [Parameter] public long? CredentialId { get; set; }
+    /// <summary>The chosen credential set (null when the company has none).</summary>
+    [Parameter] public CredentialOption? Credential { get; set; }
+
+    /// <summary>Production or the monthly sandbox (only offered when <see cref="Credential"/> covers it).</summary>
+    [Parameter] public CredentialTarget Target { get; set; }
     [Parameter] public string? Search { get; set; }
     [Parameter] public ProjectStatusFilter Status { get; set; }
     [Parameter] public bool ExportBusy { get; set; }
 
     [Parameter] public EventCallback<long?> OnCompanyChanged { get; set; }
     [Parameter] public EventCallback<long> OnCredentialChanged { get; set; }
+    [Parameter] public EventCallback<CredentialTarget> OnTargetChanged { get; set; }
     [Parameter] public EventCallback<string?> OnSearchChanged { get; set; }
     [Parameter] public EventCallback<ProjectStatusFilter> OnStatusChanged { get; set; }
     [Parameter] public EventCallback OnExport { get; set; }

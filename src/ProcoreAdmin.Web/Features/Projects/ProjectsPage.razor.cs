@@ -25,9 +25,17 @@ public partial class ProjectsPage : IDisposable
     [SupplyParameterFromQuery(Name = "company")]
     public long? CompanyQuery { get; set; }
 
+    /// <summary>"monthly" when the monthly sandbox of a covering credential set is on screen; kept in the address like the company.</summary>
+    [SupplyParameterFromQuery(Name = "env")]
+    public string? EnvironmentQuery { get; set; }
+
+    /// <summary>The address value of <see cref="CredentialTarget.MonthlySandbox"/>.</summary>
+    public const string MonthlyQueryValue = "monthly";
+
     private IReadOnlyList<CompanyOption>? _companies;
     private IReadOnlyList<CredentialOption> _credentials = [];
     private CredentialOption? _credential;
+    private CredentialTarget _target = CredentialTarget.Primary;
     private long? _companyId;
     private string? _search;
     private ProjectStatusFilter _status = ProjectStatusFilter.Active;
@@ -60,11 +68,13 @@ public partial class ProjectsPage : IDisposable
 
         if (CompanyQuery is { } requested && _companies!.Any(c => c.ProcoreCompanyId == requested))
         {
-            await OnCompanyChangedAsync(requested);
+            await OnCompanyChangedAsync(requested, fromAddress: true);
         }
     }
 
-    private async Task OnCompanyChangedAsync(long? companyId)
+    private Task OnCompanyChangedAsync(long? companyId) => OnCompanyChangedAsync(companyId, fromAddress: false);
+
+    private async Task OnCompanyChangedAsync(long? companyId, bool fromAddress)
     {
         _companyId = companyId;
         _selected = null;
@@ -78,21 +88,43 @@ public partial class ProjectsPage : IDisposable
 
         _credentials = credentials;
         _credential = _credentials.Count > 0 ? _credentials[0] : null;
-        _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
-        _gridKey++;
-
-        if (companyId != CompanyQuery)
-        {
-            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("company", companyId), replace: true);
-        }
+        // Opened from an address with env=monthly: the monthly sandbox, if this company's set covers it; otherwise production.
+        _target = fromAddress && string.Equals(EnvironmentQuery, MonthlyQueryValue, StringComparison.Ordinal) ? CredentialTarget.MonthlySandbox : _target;
+        ApplyTarget(_target);
     }
 
     private void OnCredentialChanged(long credentialId)
     {
         _credential = _credentials.FirstOrDefault(c => c.CredentialId == credentialId) ?? _credential;
-        _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential);
         _selected = null;
+        ApplyTarget(_target);
+    }
+
+    private void OnTargetChanged(CredentialTarget target)
+    {
+        _selected = null;
+        ApplyTarget(target);
+    }
+
+    /// <summary>
+    /// Shows <paramref name="target"/> (production when the chosen set does not cover the monthly sandbox), reloads the
+    /// grid and keeps company and environment in the address.
+    /// </summary>
+    private void ApplyTarget(CredentialTarget target)
+    {
+        _target = _credential is { } credential && credential.Targets.Contains(target) ? target : CredentialTarget.Primary;
+        _rateLimit = _credential is null ? null : Projects.GetRateLimit(_credential, _target);
         _gridKey++;
+
+        var env = _target == CredentialTarget.MonthlySandbox ? MonthlyQueryValue : null;
+        if (_companyId != CompanyQuery || !string.Equals(env, EnvironmentQuery, StringComparison.Ordinal))
+        {
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+            {
+                ["company"] = _companyId,
+                ["env"] = env,
+            }), replace: true);
+        }
     }
 
     private void OnSearchChanged(string? search)
@@ -123,7 +155,7 @@ public partial class ProjectsPage : IDisposable
         {
             try
             {
-                result = await Projects.GetPageAsync(credential, companyId, new ProjectListRequest(_search, _status, sort, page, pageSize), ct);
+                result = await Projects.GetPageAsync(credential, companyId, new ProjectListRequest(_search, _status, sort, page, pageSize, _target), ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -140,7 +172,7 @@ public partial class ProjectsPage : IDisposable
         }
 
         problem ??= refused is null ? null : ProjectProblem.NotAllowed(refused);
-        var rateLimit = result?.RateLimit ?? Projects.GetRateLimit(credential);
+        var rateLimit = result?.RateLimit ?? Projects.GetRateLimit(credential, _target);
         if (!Equals(_error, problem) || !Equals(_rateLimit, rateLimit))
         {
             _error = problem;
@@ -153,7 +185,7 @@ public partial class ProjectsPage : IDisposable
 
     private Task ExportAsync() =>
         _credential is { } credential && _companyId is { } companyId
-            ? RunExportAsync(credential, (c, p, ct) => Exports.StartAsync(c, new ProjectExportRequest(c.CredentialId, companyId, _search, _status), p, ct))
+            ? RunExportAsync(credential, (c, p, ct) => Exports.StartAsync(c, new ProjectExportRequest(c.CredentialId, companyId, _search, _status, _target), p, ct))
             : Task.CompletedTask;
 
     private Task ResumeExportAsync() =>
@@ -196,7 +228,7 @@ public partial class ProjectsPage : IDisposable
             _export = null;
             _exportCancel?.Dispose();
             _exportCancel = null;
-            _rateLimit = Projects.GetRateLimit(credential);
+            _rateLimit = Projects.GetRateLimit(credential, _target);
         }
     }
 

@@ -1,7 +1,10 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Features.ApiConsole;
+using ProcoreAdmin.Web.Features.Credentials;
+using ProcoreAdmin.Web.Hosting;
 
 namespace ProcoreAdmin.Tests.Web.Features.ApiConsole;
 
@@ -36,6 +39,20 @@ public sealed class ConsoleResultViewTests : MudComponentTest
         RequestId = "req-123",
         Curl = CurlCommand.Build(new Uri("https://login.procore.com/"), Url, 5_000_000_001, headerSent),
     };
+
+    [Fact]
+    public void ConsoleHistory_RowOfAMonthlySandboxCall_SaysSo_AndAProductionRowSaysOwnEnvironment()
+    {
+        ConsoleHistoryEntry Entry(long id, CredentialTarget target) => new(id, new DateTime(2026, 11, 30, 7, 0, 0, DateTimeKind.Utc),
+            "Otto", true, 7, "Demo", 5_000_000_001, "GET", "/rest/v1.0/me", true, 200, null, "req", 42, 7, target);
+        Context.JSInterop.Setup<string>("procoreAdmin.timeZone").SetResult("UTC");
+        Context.Services.AddScoped<BrowserTimeZone>();
+
+        var cut = Context.Render<ConsoleHistory>(p => p.Add(c => c.History,
+            [Entry(2, CredentialTarget.MonthlySandbox), Entry(1, CredentialTarget.Primary)]));
+
+        Assert.Equal(["Monthly sandbox", "Own environment"], cut.FindAll("[data-testid=history-environment]").Select(c => c.TextContent.Trim()));
+    }
 
     [Fact]
     public void ResultView_Success_ShowsStatusTimingsPrettyAndRawBodyAndHighlightsRateLimitHeaders()

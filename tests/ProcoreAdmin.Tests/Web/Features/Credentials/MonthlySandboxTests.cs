@@ -301,6 +301,77 @@ public sealed class MonthlySandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProjectExport_MonthlyTarget_RequestsTheMonthlySandboxHostOnly_AndNamesItInTheFile()
+    {
+        const long contoso = 5000000002;
+        var company = await _h.AddCompanyAsync(contoso, "Contoso");
+        var created = await _h.Credentials(StaffRoles.Admin).CreateAsync(Covering(RegistryHarness.DemoSecret, company));
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Values) + created.Message);
+        var directory = _h.DirectoryAs(StaffRoles.Operator);
+        var option = (await directory.FindCredentialAsync(created.Id!.Value))!;
+        using var store = new ProjectExportStore(TimeProvider.System);
+        var exports = new ProjectExportService(directory, _h.Procore, store, FixedAuthenticationState.As(StaffRoles.Operator),
+            _h.Services.GetRequiredService<AuditTrail>(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ProcoreClientOptions()),
+            NullLogger<ProjectExportService>.Instance);
+        _h.Simulator.State.ClearRequests();
+
+        var run = await exports.StartAsync(option, new ProjectExportRequest(option.CredentialId, contoso, null, ProjectStatusFilter.All, CredentialTarget.MonthlySandbox),
+            null, CancellationToken.None);
+
+        Assert.NotNull(run.DownloadUrl);
+        Assert.Equal(CredentialTarget.MonthlySandbox, run.Job.Request.Target); // the one-time download serves this job
+        Assert.Contains("-monthly-sandbox-", run.Job.FileName, StringComparison.Ordinal);
+        Assert.True(run.Job.Rows > 0);
+        Assert.Contains(Requests, r => r.Path == "/_env/monthly_sandbox/rest/v1.1/projects");
+        Assert.All(Requests, r => Assert.Equal(SimulatorEnvironment.MonthlySandbox, r.Environment));
+        await using (var file = ProjectExportStore.OpenForDownload(run.Job))
+        using (var reader = new StreamReader(file))
+        {
+            Assert.Equal(ProjectCsv.Header, await reader.ReadLineAsync());
+        }
+
+        await using var db = await _h.Db.CreateDbContextAsync();
+        var audit = await db.AuditEvents.AsNoTracking().SingleAsync(a => a.Action == "projects.export");
+        Assert.Contains("monthly sandbox", audit.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProjectExport_MonthlyTargetWithASetThatDoesNotCoverIt_IsRefusedAndSendsNothing()
+    {
+        var company = await _h.AddCompanyAsync(5000000003, "Fabrikam");
+        var plain = await _h.AddCredentialAsync("nightly-sync-client", "FAKE-nightly-sync-secret-not-real", company);
+        var directory = _h.DirectoryAs(StaffRoles.Operator);
+        var option = (await directory.FindCredentialAsync(plain))!;
+        using var store = new ProjectExportStore(TimeProvider.System);
+        var exports = new ProjectExportService(directory, _h.Procore, store, FixedAuthenticationState.As(StaffRoles.Operator),
+            _h.Services.GetRequiredService<AuditTrail>(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new ProcoreClientOptions()),
+            NullLogger<ProjectExportService>.Instance);
+        _h.Simulator.State.ClearRequests();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => exports.StartAsync(option,
+            new ProjectExportRequest(plain, 5000000003, null, ProjectStatusFilter.All, CredentialTarget.MonthlySandbox), null, CancellationToken.None));
+
+        Assert.Empty(Requests);
+    }
+
+    [Fact]
+    public async Task ApiConsoleHistory_MonthlyTargetCall_IsRecordedWithItsEnvironment_ProductionCallAsTheSetsOwn()
+    {
+        var id = await RegisterCoveringAsync();
+        var staff = FixedAuthenticationState.As(StaffRoles.Operator);
+        var console = new ApiConsoleService(_h.DirectoryAs(StaffRoles.Operator), _h.Procore, staff, _h.Services.GetRequiredService<AuditTrail>(), _h.Db,
+            TimeProvider.System, NullLogger<ApiConsoleService>.Instance);
+
+        await console.RunAsync(new ConsoleRequest(id, Northwind, ConsoleEndpoint.Me, Target: CredentialTarget.MonthlySandbox));
+        await console.RunAsync(new ConsoleRequest(id, Northwind, ConsoleEndpoint.Me));
+        var history = await console.RecentHistoryAsync(onlyMine: true);
+
+        Assert.Equal([CredentialTarget.Primary, CredentialTarget.MonthlySandbox], history.Select(h => h.Target));
+        await using var db = await _h.Db.CreateDbContextAsync();
+        Assert.Equal(["MonthlySandbox", null], await db.ApiConsoleCalls.OrderBy(c => c.Id).Select(c => c.Target).ToListAsync());
+    }
+
+    [Fact]
     public async Task Save_MonthlySandboxUrlsOutsideThePolicy_AreRefusedByTheOutboundPolicy_LikeTheProductionUrls()
     {
         var policy = new ProcoreAdmin.Web.Hosting.Outbound.OutboundPolicy(

@@ -32,6 +32,16 @@ public sealed class FakeCredentialDirectory(Uri simulator, string secret = FakeC
 
     private int _reads;
 
+    /// <summary>When set, the demo set also covers the monthly sandbox (the simulator's <c>/_env/monthly_sandbox/</c> hosts).</summary>
+    public bool CoversMonthlySandbox { get; set; }
+
+    /// <summary>The demo set as this directory serves it.</summary>
+    public CredentialOption Credential => CoversMonthlySandbox
+        ? Demo with { CoversMonthlySandbox = true, CustomMonthlyLoginBaseUrl = MonthlyBase, CustomMonthlyApiBaseUrl = MonthlyBase }
+        : Demo;
+
+    private Uri MonthlyBase => new(simulator, "_env/monthly_sandbox/");
+
     public int Reads => _reads;
 
     /// <summary>A key unique to this directory, so tests sharing the singleton client never share tokens.</summary>
@@ -52,11 +62,11 @@ public sealed class FakeCredentialDirectory(Uri simulator, string secret = FakeC
     {
         Interlocked.Increment(ref _reads);
         return Task.FromResult<IReadOnlyList<CredentialOption>>(
-            procoreCompanyId is null || Demo.InstalledCompanyIds.Contains(procoreCompanyId.Value) ? [Demo] : []);
+            procoreCompanyId is null || Demo.InstalledCompanyIds.Contains(procoreCompanyId.Value) ? [Credential] : []);
     }
 
     public Task<CredentialOption?> FindCredentialAsync(long credentialId, CancellationToken ct = default) =>
-        Task.FromResult(credentialId == Demo.CredentialId ? Demo : null);
+        Task.FromResult(credentialId == Demo.CredentialId ? Credential : null);
 
     public Task<IReadOnlyList<CredentialRotationInfo>> ListRotationInfoAsync(CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<CredentialRotationInfo>>([]);
@@ -64,6 +74,14 @@ public sealed class FakeCredentialDirectory(Uri simulator, string secret = FakeC
     public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot = SecretSlot.Current) =>
         new($"{KeyPrefix}:{credential.CredentialId}:{slot}", ProcoreEnvironment.Custom, credential.ClientId,
             _ => ValueTask.FromResult(secret), simulator, simulator);
+
+    public ProcoreCredential ToProcoreCredential(CredentialOption credential, SecretSlot slot, CredentialTarget target) =>
+        target == CredentialTarget.Primary
+            ? ToProcoreCredential(credential, slot)
+            : credential.CoversMonthlySandbox
+                ? new($"{KeyPrefix}:{credential.CredentialId}:{slot}:{target}", ProcoreEnvironment.Custom, credential.ClientId,
+                    _ => ValueTask.FromResult(secret), MonthlyBase, MonthlyBase)
+                : throw new InvalidOperationException($"Credential {credential.CredentialId} does not cover the monthly sandbox.");
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ProcoreAdmin.ProcoreClient;
 using ProcoreAdmin.ProcoreSimulator;
 using ProcoreAdmin.Tests.Support;
+using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Projects;
 using ProcoreAdmin.Web.Hosting;
 
@@ -32,7 +33,8 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
         await _harness.DisposeAsync();
     }
 
-    private IRenderedComponent<ProjectsPage> RenderPage(string role = StaffRoles.Operator, long? company = FakeCredentialDirectory.Northwind, bool interactive = true)
+    private IRenderedComponent<ProjectsPage> RenderPage(string role = StaffRoles.Operator, long? company = FakeCredentialDirectory.Northwind, bool interactive = true,
+        string? env = null)
     {
         var auth = Context.AddAuthorization();
         auth.SetAuthorized("Otto Operator");
@@ -41,7 +43,7 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
         Context.SetRendererInfo(new RendererInfo("Server", interactive));
         if (company is { } id)
         {
-            Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/projects?company={id}");
+            Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/projects?company={id}{(env is null ? "" : "&env=" + env)}");
         }
 
         return Context.Render<ProjectsPage>();
@@ -49,6 +51,58 @@ public sealed class ProjectsPageTests : MudComponentTest, IAsyncLifetime
 
     private static IReadOnlyList<string> RowNames(IRenderedComponent<ProjectsPage> cut) =>
         [.. cut.FindAll("#projects-grid tbody tr.mud-table-row").Select(r => r.QuerySelector("td")?.TextContent.Trim() ?? "")];
+
+    private string Address => Context.Services.GetRequiredService<NavigationManager>().Uri;
+
+    private IReadOnlyList<SimulatorEnvironment> ProjectRequestEnvironments() =>
+        [.. _harness.Simulator.State.GetRequests().Where(r => !r.IsTokenRequest && r.Path.EndsWith("/rest/v1.1/projects", StringComparison.Ordinal)).Select(r => r.Environment)];
+
+    [Fact]
+    public async Task ProjectsPage_SetCoveringTheMonthlySandbox_PickerSwitchesTheGridToIt_AndTheAddressKeepsIt()
+    {
+        _directory.CoversMonthlySandbox = true;
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+        Assert.Equal([SimulatorEnvironment.Production], ProjectRequestEnvironments().Distinct());
+        var picker = cut.FindComponent<CredentialTargetPicker>();
+        Assert.NotNull(cut.Find("[data-testid=projects-target] #credential-target"));
+        _harness.Simulator.State.ClearRequests();
+
+        await cut.InvokeAsync(() => picker.Instance.ValueChanged.InvokeAsync(CredentialTarget.MonthlySandbox));
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(ProjectRequestEnvironments()), WaitLimit);
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+        Assert.Equal([SimulatorEnvironment.MonthlySandbox], ProjectRequestEnvironments().Distinct());
+        Assert.Contains("company=5000000001", Address, StringComparison.Ordinal);
+        Assert.Contains("env=monthly", Address, StringComparison.Ordinal);
+        Assert.Contains("from the monthly sandbox", cut.Find("[data-testid=export-scope]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProjectsPage_AddressWithEnvMonthly_OpensTheMonthlySandboxOnly()
+    {
+        _directory.CoversMonthlySandbox = true;
+
+        var cut = RenderPage(env: "monthly");
+
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+        Assert.Equal([SimulatorEnvironment.MonthlySandbox], ProjectRequestEnvironments().Distinct());
+        Assert.Equal(CredentialTarget.MonthlySandbox, cut.FindComponent<CredentialTargetPicker>().Instance.Value);
+        Assert.Contains("env=monthly", Address, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProjectsPage_SetNotCoveringTheMonthlySandbox_ShowsNoPicker_AndEnvMonthlyFallsBackToProduction()
+    {
+        var cut = RenderPage(env: "monthly");
+
+        cut.WaitForAssertion(() => Assert.Equal(25, RowNames(cut).Count), WaitLimit);
+        Assert.Empty(cut.FindComponents<CredentialTargetPicker>());
+        Assert.Empty(cut.FindAll("#credential-target"));
+        Assert.Equal([SimulatorEnvironment.Production], ProjectRequestEnvironments().Distinct());
+        Assert.DoesNotContain("env=", Address, StringComparison.Ordinal);
+        Assert.Contains("company=5000000001", Address, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void ProjectsPage_WhilePrerendering_CallsNeitherTheDirectoryNorProcore()
