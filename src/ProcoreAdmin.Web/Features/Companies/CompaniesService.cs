@@ -13,9 +13,12 @@ namespace ProcoreAdmin.Web.Features.Companies;
 /// <summary>The company form. Ids arrive as text so that non-numeric and out-of-range input gets a clear message.</summary>
 public sealed class CompanyInput
 {
+    [ProcoreIdText("Procore company id")]
     public string? ProcoreCompanyId { get; set; }
+    [PlainText("Name", CompanyConfiguration.NameMax, Required = true)]
     public string? Name { get; set; }
     public string? Environment { get; set; } = nameof(ProcoreEnvironment.Production);
+    [PlainText("Notes", CompanyConfiguration.NotesMax, Multiline = true)]
     public string? Notes { get; set; }
 }
 
@@ -184,11 +187,17 @@ public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, 
 
     private static Valid? Validate(CompanyInput input, Dictionary<string, string> errors)
     {
-        var procoreId = InputRules.ProcoreId(errors, nameof(CompanyInput.ProcoreCompanyId), "Procore company id", input.ProcoreCompanyId);
-        var name = InputRules.Text(errors, nameof(CompanyInput.Name), "Name", input.Name, CompanyConfiguration.NameMax, required: true);
+        // Field rules are the model's DataAnnotations; the values below are the normalised forms of what they accepted.
+        InputValidator.AddTo(errors, input);
         var env = InputRules.Environment(errors, nameof(CompanyInput.Environment), input.Environment);
-        var notes = InputRules.Text(errors, nameof(CompanyInput.Notes), "Notes", input.Notes, CompanyConfiguration.NotesMax, required: false, multiline: true);
-        return errors.Count > 0 ? null : new Valid(procoreId, name!, env!.Value.ToString(), notes);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var procoreId = InputRules.ProcoreId([], nameof(CompanyInput.ProcoreCompanyId), "Procore company id", input.ProcoreCompanyId);
+        var notes = string.IsNullOrWhiteSpace(input.Notes) ? null : input.Notes.Trim();
+        return new Valid(procoreId, input.Name!.Trim(), env!.Value.ToString(), notes);
     }
 
     private static CompanyRow ToRow(Company c, int count) =>

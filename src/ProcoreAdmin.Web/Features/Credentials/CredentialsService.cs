@@ -13,11 +13,14 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 /// <summary>The form model for registering or editing a credential set. <see cref="Secret"/> is write-only.</summary>
 public sealed class CredentialInput
 {
+    [PlainText("Label", CredentialSetConfiguration.LabelMax, Required = true)]
     public string? Label { get; set; }
     public string? Environment { get; set; } = nameof(ProcoreEnvironment.Production);
+    [PlainText("Client id", CredentialSetConfiguration.ClientIdMax, Required = true)]
     public string? ClientId { get; set; }
 
     /// <summary>Required when registering; when editing, empty keeps the stored secret.</summary>
+    [ClientSecret]
     public string? Secret { get; set; }
     public string? CustomLoginBaseUrl { get; set; }
     public string? CustomApiBaseUrl { get; set; }
@@ -29,8 +32,11 @@ public sealed class CredentialInput
     public bool CoversMonthlySandbox { get; set; }
     public string? CustomMonthlyLoginBaseUrl { get; set; }
     public string? CustomMonthlyApiBaseUrl { get; set; }
+    [OwnerEmails(CredentialSetConfiguration.OwnersMax)]
     public string? Owners { get; set; }
+    [PlainText("Notes", CredentialSetConfiguration.NotesMax, Multiline = true)]
     public string? Notes { get; set; }
+    [System.ComponentModel.DataAnnotations.Range(1, 3650, ErrorMessage = "Rotation interval must be between 1 and 3650 days.")]
     public int RotationIntervalDays { get; set; } = 90;
 
     /// <summary>Companies (internal ids) to install the credential in; only used when registering.</summary>
@@ -654,15 +660,23 @@ public sealed class CredentialsService(
 
     private static Valid? Validate(CredentialInput input, Dictionary<string, string> errors, bool secretRequired)
     {
-        var label = InputRules.Text(errors, nameof(CredentialInput.Label), "Label", input.Label, CredentialSetConfiguration.LabelMax, required: true);
+        // The field rules are the model's DataAnnotations (the same attributes the rotation engine's inputs carry); the
+        // environment, the custom URLs (required only for Custom) and the monthly sandbox depend on other fields.
+        InputValidator.AddTo(errors, input);
+        var label = Trimmed(input.Label);
         var env = InputRules.Environment(errors, nameof(CredentialInput.Environment), input.Environment);
-        var clientId = InputRules.Text(errors, nameof(CredentialInput.ClientId), "Client id", input.ClientId, CredentialSetConfiguration.ClientIdMax, required: true);
+        var clientId = Trimmed(input.ClientId);
         if (clientId is not null && !errors.ContainsKey(nameof(CredentialInput.ClientId)) && clientId.Any(char.IsWhiteSpace))
         {
             errors[nameof(CredentialInput.ClientId)] = "Client id must not contain spaces.";
         }
 
-        var secret = InputRules.Secret(errors, nameof(CredentialInput.Secret), input.Secret, secretRequired);
+        if (secretRequired)
+        {
+            InputRules.Secret(errors, nameof(CredentialInput.Secret), input.Secret, required: true);
+        }
+
+        var secret = string.IsNullOrEmpty(input.Secret) ? null : input.Secret;
         Uri? login = null, api = null;
         if (env == ProcoreEnvironment.Custom)
         {
@@ -697,16 +711,14 @@ public sealed class CredentialsService(
             }
         }
 
-        var owners = InputRules.Owners(errors, nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
-        var notes = InputRules.Text(errors, nameof(CredentialInput.Notes), "Notes", input.Notes, CredentialSetConfiguration.NotesMax, required: false, multiline: true);
-        if (input.RotationIntervalDays is < 1 or > 3650)
-        {
-            errors[nameof(CredentialInput.RotationIntervalDays)] = "Rotation interval must be between 1 and 3650 days.";
-        }
-
+        // Validated above; this only normalises the addresses ("a@x.com, b@y.org", duplicates removed).
+        var owners = InputRules.Owners([], nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
+        var notes = Trimmed(input.Notes);
         return errors.Count > 0 ? null : new Valid(label!, env!.Value.ToString(), clientId!, secret, login?.ToString(), api?.ToString(), owners, notes,
             input.CoversMonthlySandbox, monthlyLogin?.ToString(), monthlyApi?.ToString());
     }
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static bool SameBase(Uri a, Uri b) =>
         string.Equals(SecretBinding.DestinationOf(nameof(ProcoreEnvironment.Custom), a.ToString(), null),

@@ -534,8 +534,8 @@ public sealed partial class RotationEngine(
             return "Paste the new client secret from the Developer Portal.";
         }
 
-        var errors = new Dictionary<string, string>();
-        InputRules.Secret(errors, "Secret", secret.Trim(), required: true);
+        // The pasted value is trimmed (a copy from the portal often carries a trailing space), then held to the form's rule.
+        var errors = InputValidator.Validate(new PendingSecretInput(secret.Trim(), null));
         return errors.Count == 0 && !secret.Any(char.IsControl)
             ? null
             : $"That does not look like a client secret: at most {MaxSecretLength} characters, no line breaks or control characters.";

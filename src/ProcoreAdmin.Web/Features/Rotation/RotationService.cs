@@ -104,9 +104,11 @@ public sealed class RotationService(
     public async Task CancelAsync(long runId, string? reason) => await engine.CancelAsync(runId, Plain(reason, "reason") ?? "cancelled", await Admin("cancel a rotation"));
 
     /// <summary>Refuses invisible formatting characters (Unicode Cf, e.g. U+202E) in free text that others will read.</summary>
-    private static string? Plain(string? text, string field) => InputRules.HasFormatCharacters(text)
-        ? throw new RotationStepException($"The {field} text contains invisible formatting characters (such as right-to-left overrides); type it again without them.")
-        : text;
+    private static string? Plain(string? text, string field)
+    {
+        var input = field == "reason" ? new RotationTextInput { Reason = text } : new RotationTextInput { Notes = text };
+        return InputValidator.Validate(input).Values.FirstOrDefault() is { } message ? throw new RotationStepException(message) : text;
+    }
 
     /// <summary>Evidence of a run (steps, actors, times, verification results, fingerprints — never a secret). Admins; audited.</summary>
     public async Task<(string FileName, string ContentType, byte[] Content)> ExportAsync(long runId, string format, CancellationToken ct = default)
