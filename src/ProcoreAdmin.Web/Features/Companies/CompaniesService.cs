@@ -36,8 +36,13 @@ public sealed record InstalledCredential(
 
 public sealed record CompanyDetail(CompanyRow Company, IReadOnlyList<InstalledCredential> Credentials);
 
-/// <summary>The Companies pages' service. Viewers read; Admins add, edit and archive.</summary>
-public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, TimeProvider time)
+/// <summary>
+/// The Companies pages' service. Viewers read; Admins add, edit and archive. Installing a credential set in a company is
+/// the credential registry's action: it is offered here through the <see cref="ICredentialInstallations"/> contract, which
+/// makes its own role checks and audit rows.
+/// </summary>
+public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, CurrentStaff staff, AuditTrail audit, TimeProvider time,
+    ICredentialInstallations installations)
 {
     public const string TargetType = AuditTargets.Company;
 
@@ -64,6 +69,13 @@ public sealed class CompaniesService(IDbContextFactory<AppDbContext> dbFactory, 
             .ToListAsync(ct);
         return rows.Select(r => ToRow(r.c, r.Count)).ToList();
     }
+
+    /// <summary>The credential sets a company page can offer to install (Viewer; checked by the registry).</summary>
+    public Task<IReadOnlyList<CredentialRow>> ListInstallableCredentialsAsync(CancellationToken ct = default) => installations.ListAsync(ct);
+
+    /// <summary>Installs a credential set in a company of the same environment (Admin; checked and audited by the registry).</summary>
+    public Task<FormResult> InstallCredentialAsync(long credentialId, long companyId, CancellationToken ct = default) =>
+        installations.InstallAsync(credentialId, companyId, ct);
 
     public async Task<CompanyDetail?> GetAsync(long id, CancellationToken ct = default)
     {

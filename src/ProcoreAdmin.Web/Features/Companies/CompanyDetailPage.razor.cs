@@ -7,9 +7,6 @@ namespace ProcoreAdmin.Web.Features.Companies;
 public partial class CompanyDetailPage
 {
     [Inject] public required CompaniesService Companies { get; init; }
-
-    // Installing is the credential registry's action (a credential set is installed in companies).
-    [Inject] public required ICredentialInstallations Credentials { get; init; }
     [Inject] public required UserActions Actions { get; init; }
 
     [Parameter]
@@ -32,13 +29,13 @@ public partial class CompanyDetailPage
     private async Task LoadAsync()
     {
         _detail = await Companies.GetAsync(Id);
-        _credentials = await Credentials.ListAsync();
+        _credentials = await Companies.ListInstallableCredentialsAsync();
     }
 
     public async Task InstallAsync(long credentialId) =>
         _message = await Actions.RunAsync(async () =>
         {
-            var result = await Credentials.InstallAsync(credentialId, Id);
+            var result = await Companies.InstallCredentialAsync(credentialId, Id);
             _message = result.Message;
             await LoadAsync();
         }) ?? _message;

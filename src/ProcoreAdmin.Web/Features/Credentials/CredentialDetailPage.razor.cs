@@ -15,7 +15,6 @@ namespace ProcoreAdmin.Web.Features.Credentials;
 public partial class CredentialDetailPage
 {
     [Inject] public required CredentialsService Credentials { get; init; }
-    [Inject] public required ICredentialConsumers Consumers { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
     [Inject] public required IDialogService Dialogs { get; init; }
@@ -43,7 +42,7 @@ public partial class CredentialDetailPage
     private async Task LoadAsync()
     {
         _detail = await Credentials.GetAsync(Id);
-        _schedules = _detail is null ? [] : await Consumers.ListAsync(Id);
+        _schedules = _detail is null ? [] : await Credentials.ListConsumersAsync(Id);
     }
 
     private bool _freshToken;

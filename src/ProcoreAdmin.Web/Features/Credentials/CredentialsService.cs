@@ -100,8 +100,16 @@ public sealed class CredentialsService(
     TimeProvider time,
     VerifyThrottle? throttle = null,
     OutboundPolicy? outbound = null,
-    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null) : ICredentialInstallations
+    Microsoft.Extensions.Options.IOptions<ProcoreClientOptions>? clientOptions = null,
+    ICredentialConsumers? consumers = null) : ICredentialInstallations
 {
+    /// <summary>
+    /// The maintenance schedules tied to a credential, for the detail page's blast radius. Asked of the
+    /// <see cref="ICredentialConsumers"/> contract (the Maintenance feature); without it registered nothing is tied to credentials.
+    /// </summary>
+    public Task<IReadOnlyList<CredentialConsumer>> ListConsumersAsync(long credentialId, CancellationToken ct = default) =>
+        consumers is null ? Task.FromResult<IReadOnlyList<CredentialConsumer>>([]) : consumers.ListAsync(credentialId, ct);
+
     private readonly VerifyThrottle _throttle = throttle ?? new VerifyThrottle(time);
 
     /// <summary>

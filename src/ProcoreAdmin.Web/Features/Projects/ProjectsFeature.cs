@@ -6,6 +6,7 @@ public static class ProjectsFeature
     {
         builder.Services.AddScoped<ProjectBrowserService>();
         builder.Services.AddScoped<ProjectExportService>();
+        builder.Services.AddScoped<ProjectsPageService>();
         builder.Services.AddSingleton<ProjectExportStore>();
         return builder;
     }

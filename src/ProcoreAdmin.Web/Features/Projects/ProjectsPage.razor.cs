@@ -14,8 +14,7 @@ namespace ProcoreAdmin.Web.Features.Projects;
 /// </summary>
 public partial class ProjectsPage : IDisposable
 {
-    [Inject] public required ProjectBrowserService Projects { get; init; }
-    [Inject] public required ProjectExportService Exports { get; init; }
+    [Inject] public required ProjectsPageService Projects { get; init; }
     [Inject] public required UserActions Actions { get; init; }
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
@@ -185,19 +184,19 @@ public partial class ProjectsPage : IDisposable
 
     private Task ExportAsync() =>
         _credential is { } credential && _companyId is { } companyId
-            ? RunExportAsync(credential, (c, p, ct) => Exports.StartAsync(c, new ProjectExportRequest(c.CredentialId, companyId, _search, _status, _target), p, ct))
+            ? RunExportAsync(credential, (c, p, ct) => Projects.StartExportAsync(c, new ProjectExportRequest(c.CredentialId, companyId, _search, _status, _target), p, ct))
             : Task.CompletedTask;
 
     private Task ResumeExportAsync() =>
         _credential is { } credential && _interrupted is { } job
-            ? RunExportAsync(credential, (c, p, ct) => Exports.ResumeAsync(c, job.Id, p, ct))
+            ? RunExportAsync(credential, (c, p, ct) => Projects.ResumeExportAsync(c, job.Id, p, ct))
             : Task.CompletedTask;
 
     private void DiscardExport()
     {
         if (_interrupted is { } job)
         {
-            Exports.Discard(job.Id);
+            Projects.DiscardExport(job.Id);
             _interrupted = null;
         }
     }
@@ -220,7 +219,7 @@ public partial class ProjectsPage : IDisposable
             if (refused is not null)
             {
                 _error = ProjectProblem.NotAllowed(refused);
-                _interrupted = Exports.Current;
+                _interrupted = Projects.CurrentExport;
             }
         }
         finally
@@ -245,13 +244,13 @@ public partial class ProjectsPage : IDisposable
         }
         catch (OperationCanceledException)
         {
-            _interrupted = Exports.Current;
+            _interrupted = Projects.CurrentExport;
             Show("Export paused. The rows fetched so far are kept: Resume carries on from the next page.", Severity.Info);
         }
         catch (Exception ex) when (ex is ProcoreApiException or CredentialUnreadableException or InvalidOperationException)
         {
             _error = ProjectProblem.From(ex);
-            _interrupted = Exports.Current;
+            _interrupted = Projects.CurrentExport;
             Show(_interrupted is { } job
                 ? $"The export stopped at page {job.NextPage} with {job.Rows:N0} rows kept. Resume carries on from that page."
                 : "The export stopped.", Severity.Warning);

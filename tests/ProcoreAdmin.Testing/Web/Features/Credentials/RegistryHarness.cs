@@ -60,6 +60,8 @@ public sealed class RegistryHarness : IAsyncDisposable
         // caller's role comes from the test instead of a sign-in.
         builder.Services.AddProcoreClient(o => o.MaxJitter = TimeSpan.Zero);
         builder.Services.AddSingleton(TimeProvider.System);
+        // The credential detail's tied schedules come from Maintenance, whose schedule registrar needs Hangfire's recurring jobs.
+        builder.Services.AddSingleton<Hangfire.IRecurringJobManager, ProcoreAdmin.Tests.Web.Features.Rotation.RecordingRecurringJobs>();
         builder.Services.AddScoped<CallerRole>();
         builder.Services.AddScoped(sp => FixedAuthenticationState.As(sp.GetRequiredService<CallerRole>().Role));
         _services = builder.Services.BuildServiceProvider();

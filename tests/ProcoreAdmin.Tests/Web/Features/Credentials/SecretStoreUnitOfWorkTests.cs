@@ -45,7 +45,7 @@ public sealed class SecretStoreUnitOfWorkTests : IAsyncLifetime
     {
         var failing = new FailingSaveFactory(_h.DatabaseFile, _h.Folder, "company.create");
         var companies = new ProcoreAdmin.Web.Features.Companies.CompaniesService(failing, FixedAuthenticationState.As(StaffRoles.Admin),
-            new AuditTrail(failing, TimeProvider.System), TimeProvider.System);
+            new AuditTrail(failing, TimeProvider.System), TimeProvider.System, _h.Credentials(StaffRoles.Admin));
 
         await Assert.ThrowsAsync<DbUpdateException>(() => companies.CreateAsync(
             new ProcoreAdmin.Web.Features.Companies.CompanyInput { ProcoreCompanyId = "5000000009", Name = "Fabrikam", Environment = "Custom" }));

@@ -138,6 +138,7 @@ public sealed class ProcoreFeatureHarness : IAsyncDisposable
         services.AddScoped<ProcoreAdmin.Web.Shared.UserActions>();
         services.AddScoped<ProjectBrowserService>();
         services.AddScoped<ProjectExportService>();
+        services.AddScoped<ProjectsPageService>();
         services.AddSingleton<ProjectExportStore>();
         services.AddScoped<ApiConsoleService>();
         return directory;
