@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using ProcoreAdmin.Data.Companies;
+using ProcoreAdmin.ProcoreClient;
 
 namespace ProcoreAdmin.Data.Credentials;
 
@@ -12,8 +13,8 @@ public sealed class CredentialSet
     public long Id { get; set; }
     public required string Label { get; set; }
 
-    /// <summary>The Procore environment name (<c>ProcoreEnvironment</c> as text).</summary>
-    public required string Environment { get; set; }
+    /// <summary>The Procore environment, stored as its name (text column, like every other enum here).</summary>
+    public required ProcoreEnvironment Environment { get; set; }
     public required string ClientId { get; set; }
     public string? CustomLoginBaseUrl { get; set; }
     public string? CustomApiBaseUrl { get; set; }
@@ -124,7 +125,7 @@ public sealed class CredentialSetConfiguration : IEntityTypeConfiguration<Creden
     {
         b.ToTable("CredentialSets");
         b.Property(x => x.Label).HasMaxLength(LabelMax);
-        b.Property(x => x.Environment).HasMaxLength(40);
+        b.Property(x => x.Environment).HasConversion<string>().HasMaxLength(40);
         b.Property(x => x.ClientId).HasMaxLength(ClientIdMax);
         b.Property(x => x.CustomLoginBaseUrl).HasMaxLength(UrlMax);
         b.Property(x => x.CustomApiBaseUrl).HasMaxLength(UrlMax);

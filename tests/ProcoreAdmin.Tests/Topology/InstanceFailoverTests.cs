@@ -74,7 +74,7 @@ public sealed class InstanceFailoverTests(ITestOutputHelper output) : IAsyncLife
             {
                 db.CredentialSets.Add(new CredentialSet
                 {
-                    Label = $"Overdue app {i}", Environment = "Production", ClientId = $"client-{i}", RotationIntervalDays = 1,
+                    Label = $"Overdue app {i}", Environment = ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Production, ClientId = $"client-{i}", RotationIntervalDays = 1,
                     LastVerifiedRotationUtc = now.AddDays(-10), CreatedUtc = now.AddDays(-20), Status = CredentialStatus.Active,
                 });
             }

@@ -31,7 +31,7 @@ public sealed class CredentialDirectory(
         var query = db.CredentialSets.AsNoTracking();
         if (procoreCompanyId is { } companyId)
         {
-            query = query.Where(c => c.Installations.Any(i => i.Company!.ProcoreCompanyId == companyId && i.Company.Environment == c.Environment));
+            query = query.Where(c => c.Installations.Any(i => i.Company!.ProcoreCompanyId == companyId && i.Company.Environment == c.Environment.ToString()));
         }
 
         var rows = await query.OrderBy(c => c.Label)
@@ -68,7 +68,7 @@ public sealed class CredentialDirectory(
                 HasPending = c.Secrets.Any(s => s.State == SecretVersionState.Pending),
             })
             .ToListAsync(ct);
-        return rows.Select(r => new CredentialRotationInfo(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.Status,
+        return rows.Select(r => new CredentialRotationInfo(r.Id, r.Label, r.Environment, r.Status,
             r.RotationIntervalDays, r.LastVerifiedRotationUtc, r.CreatedUtc, r.Owners, r.HasPending)).ToList();
     }
 
@@ -114,7 +114,7 @@ public static class CredentialMapping
         Enum.TryParse<ProcoreEnvironment>(value, out var env) ? env : throw new InvalidOperationException($"Unknown stored environment '{value}'.");
 
     public static CredentialOption ToOption(CredentialSet c, IReadOnlyList<long> companies, DateTime? currentSecretUtc = null) => new(
-        c.Id, c.Label, ParseEnvironment(c.Environment), c.ClientId, c.Status, companies,
+        c.Id, c.Label, c.Environment, c.ClientId, c.Status, companies,
         c.CustomLoginBaseUrl is null ? null : new Uri(c.CustomLoginBaseUrl),
         c.CustomApiBaseUrl is null ? null : new Uri(c.CustomApiBaseUrl),
         c.LastCheckOutcome,

@@ -180,7 +180,7 @@ public sealed partial class CredentialSecretStore(
         try
         {
             return protector.Unprotect(
-                SecretBinding.For(credentialId, row.Environment, row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl,
+                SecretBinding.For(credentialId, row.Environment.ToString(), row.ClientId, row.CustomLoginBaseUrl, row.CustomApiBaseUrl,
                     row.CoversMonthlySandbox, row.CustomMonthlyLoginBaseUrl, row.CustomMonthlyApiBaseUrl, row.PublicId), row.Ciphertext);
         }
         catch (CryptographicException ex)

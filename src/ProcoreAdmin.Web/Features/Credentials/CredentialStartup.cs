@@ -66,7 +66,7 @@ public sealed partial class CredentialStartup(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var credential = new CredentialSet
         {
-            Label = "ProcoreAdmin Demo (simulator)", Environment = custom, ClientId = DemoClientId,
+            Label = "ProcoreAdmin Demo (simulator)", Environment = ProcoreEnvironment.Custom, ClientId = DemoClientId,
             CustomLoginBaseUrl = simulator.ToString(), CustomApiBaseUrl = simulator.ToString(), Owners = "ada.admin@procoreadmin.dev.local",
             Notes = "Seeded in Development; points at the local Procore simulator. The secret is the simulator's fake demo secret.",
             RotationIntervalDays = 90, Status = CredentialStatus.Active, CreatedUtc = now, CreatedBy = StaffActor.System.Name,
@@ -91,8 +91,7 @@ public sealed partial class CredentialStartup(
     public async Task<int> RefreshSimulatorUrlsAsync(Uri simulator, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var custom = nameof(ProcoreEnvironment.Custom);
-        var candidates = await db.CredentialSets.Where(c => c.Environment == custom).ToListAsync(ct);
+        var candidates = await db.CredentialSets.Where(c => c.Environment == ProcoreEnvironment.Custom).ToListAsync(ct);
         var updated = 0;
         foreach (var c in candidates)
         {
@@ -107,7 +106,7 @@ public sealed partial class CredentialStartup(
                 foreach (var version in versions)
                 {
                     var oldBinding = SecretBinding.For(c, version.PublicId);
-                    var newBinding = SecretBinding.For(c.Id, c.Environment, c.ClientId, login, api, c.CoversMonthlySandbox, monthlyLogin, monthlyApi, version.PublicId);
+                    var newBinding = SecretBinding.For(c.Id, c.Environment.ToString(), c.ClientId, login, api, c.CoversMonthlySandbox, monthlyLogin, monthlyApi, version.PublicId);
                     try
                     {
                         var again = protector.Protect(newBinding, protector.Unprotect(oldBinding, version.Ciphertext));

@@ -118,7 +118,7 @@ public sealed class CredentialsService(
     /// </summary>
     private async Task<Valid?> CheckDestinationAsync(Valid? v, Dictionary<string, string> errors, CancellationToken ct)
     {
-        if (v is null || v.Environment != nameof(ProcoreEnvironment.Custom))
+        if (v is null || v.Environment != ProcoreEnvironment.Custom)
         {
             return v;
         }
@@ -170,7 +170,7 @@ public sealed class CredentialsService(
         return rows.Select(r =>
         {
             var due = CredentialMapping.NextRotationDue(r.LastVerifiedRotationUtc, r.SecretSet, r.CreatedUtc, r.RotationIntervalDays);
-            return new CredentialRow(r.Id, r.Label, CredentialMapping.ParseEnvironment(r.Environment), r.ClientId, r.Owners, r.Status,
+            return new CredentialRow(r.Id, r.Label, r.Environment, r.ClientId, r.Owners, r.Status,
                 r.Companies, r.SecretSet, due, r.LastCheckUtc, r.LastCheckOutcome, CredentialHealthModel.Of(r.Status, r.LastCheckOutcome, due, now));
         }).ToList();
     }
@@ -199,7 +199,7 @@ public sealed class CredentialsService(
         await db.SaveChangesAsync(ct);
 
         var nextDue = CredentialMapping.NextRotationDue(c.LastVerifiedRotationUtc, current?.SetUtc, c.CreatedUtc, c.RotationIntervalDays);
-        return new CredentialDetail(c.Id, c.Label, CredentialMapping.ParseEnvironment(c.Environment), c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
+        return new CredentialDetail(c.Id, c.Label, c.Environment, c.ClientId, c.CustomLoginBaseUrl, c.CustomApiBaseUrl,
             c.Owners, c.Notes, c.RotationIntervalDays, c.Status, c.CreatedUtc, c.CreatedBy, c.LastVerifiedRotationUtc, nextDue,
             c.LastCheckUtc, c.LastCheckOutcome, c.LastCheckSummary, current, View(SecretVersionState.Pending),
             versions.Count(v => v.State == SecretVersionState.Retired),
@@ -246,7 +246,7 @@ public sealed class CredentialsService(
         }
 
         var companies = await db.Companies.Where(c => input.CompanyIds.Contains(c.Id)).ToListAsync(ct);
-        if (v is not null && (companies.Count != input.CompanyIds.Distinct().Count() || companies.Any(c => c.Environment != v.Environment || c.ArchivedUtc != null)))
+        if (v is not null && (companies.Count != input.CompanyIds.Distinct().Count() || companies.Any(c => c.Environment != v.Environment.ToString() || c.ArchivedUtc != null)))
         {
             result.Errors[nameof(CredentialInput.CompanyIds)] = "Install only in existing, active companies of the same environment.";
         }
@@ -310,9 +310,9 @@ public sealed class CredentialsService(
             result.Errors[nameof(CredentialInput.ClientId)] = $"A credential with this client id already exists in {v.Environment}.";
         }
 
-        var destinationBefore = SecretBinding.DestinationOf(credential.Environment, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+        var destinationBefore = SecretBinding.DestinationOf(credential.Environment.ToString(), credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
             credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl);
-        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment, v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi);
+        var destinationAfter = v is null ? destinationBefore : SecretBinding.DestinationOf(v.Environment.ToString(), v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi);
         var destinationChanged = v is not null && (v.Environment != credential.Environment || v.ClientId != credential.ClientId
             || !string.Equals(destinationBefore, destinationAfter, StringComparison.Ordinal)
             || !string.Equals(credential.CustomLoginBaseUrl, v.Login, StringComparison.Ordinal)
@@ -345,7 +345,7 @@ public sealed class CredentialsService(
         }
 
         db.Entry(credential).Property(c => c.Version).OriginalValue = version;
-        var before = (credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+        var before = (Environment: credential.Environment.ToString(), credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
             credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl);
         var changed = new List<string>();
         void Track(string name, string? before, string? after)
@@ -357,7 +357,7 @@ public sealed class CredentialsService(
         }
 
         Track("label", credential.Label, v.Label);
-        Track("environment", credential.Environment, v.Environment);
+        Track("environment", credential.Environment.ToString(), v.Environment.ToString());
         Track("client id", credential.ClientId, v.ClientId);
         Track("login URL", credential.CustomLoginBaseUrl, v.Login);
         Track("API URL", credential.CustomApiBaseUrl, v.Api);
@@ -416,7 +416,7 @@ public sealed class CredentialsService(
             if (destinationChanged)
             {
                 audit.Add(db, actor, "credential.destination", CredentialSecretStore.TargetType, Id(id), AuditOutcomes.Succeeded,
-                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment, v.ClientId, v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi))}; secret entered again, cached tokens dropped");
+                    $"Destination changed: {DescribeDestination(before)} → {DescribeDestination((v.Environment.ToString(), v.ClientId, v.Login, v.Api, v.Monthly, v.MonthlyLogin, v.MonthlyApi))}; secret entered again, cached tokens dropped");
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -593,7 +593,7 @@ public sealed class CredentialsService(
             return FormResult.Failure("The credential or company does not exist (or the company is archived).");
         }
 
-        if (credential.Environment != company.Environment)
+        if (credential.Environment.ToString() != company.Environment)
         {
             return FormResult.Failure($"The credential is for {credential.Environment} but the company is in {company.Environment}.");
         }
@@ -640,7 +640,7 @@ public sealed class CredentialsService(
 
     private async Task<SecretTestResult> TestSecretAsync(Valid v, string secret, CancellationToken ct)
     {
-        var environment = CredentialMapping.ParseEnvironment(v.Environment);
+        var environment = v.Environment;
         return await verifier.TestSecretAsync(new SecretTestRequest(environment, v.ClientId, secret,
             v.Login is null ? null : new Uri(v.Login), v.Api is null ? null : new Uri(v.Api)), ct);
     }
@@ -663,7 +663,7 @@ public sealed class CredentialsService(
         }
     }
 
-    private sealed record Valid(string Label, string Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes,
+    private sealed record Valid(string Label, ProcoreEnvironment Environment, string ClientId, string? Secret, string? Login, string? Api, string? Owners, string? Notes,
         bool Monthly = false, string? MonthlyLogin = null, string? MonthlyApi = null);
 
     private static Valid? Validate(CredentialInput input, Dictionary<string, string> errors, bool secretRequired)
@@ -722,7 +722,7 @@ public sealed class CredentialsService(
         // Validated above; this only normalises the addresses ("a@x.com, b@y.org", duplicates removed).
         var owners = InputRules.Owners([], nameof(CredentialInput.Owners), input.Owners, CredentialSetConfiguration.OwnersMax);
         var notes = Trimmed(input.Notes);
-        return errors.Count > 0 ? null : new Valid(label!, env!.Value.ToString(), clientId!, secret, login?.ToString(), api?.ToString(), owners, notes,
+        return errors.Count > 0 ? null : new Valid(label!, env!.Value, clientId!, secret, login?.ToString(), api?.ToString(), owners, notes,
             input.CoversMonthlySandbox, monthlyLogin?.ToString(), monthlyApi?.ToString());
     }
 

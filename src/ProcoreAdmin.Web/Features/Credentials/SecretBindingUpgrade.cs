@@ -54,7 +54,7 @@ public sealed partial class SecretBindingUpgrade(
 
             foreach (var row in batch)
             {
-                var binding = SecretBinding.For(row.Secret.CredentialSetId, row.Environment, row.ClientId, row.CustomLoginBaseUrl,
+                var binding = SecretBinding.For(row.Secret.CredentialSetId, row.Environment.ToString(), row.ClientId, row.CustomLoginBaseUrl,
                     row.CustomApiBaseUrl,
                     row.CoversMonthlySandbox, row.CustomMonthlyLoginBaseUrl, row.CustomMonthlyApiBaseUrl, row.Secret.PublicId);
                 try

@@ -21,7 +21,7 @@ public sealed record SecretBinding(long CredentialId, string Environment, string
 
     /// <summary>The binding of a secret version of <paramref name="credential"/>, including its monthly-sandbox destination.</summary>
     public static SecretBinding For(CredentialSet credential, Guid versionId) =>
-        For(credential.Id, credential.Environment, credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
+        For(credential.Id, credential.Environment.ToString(), credential.ClientId, credential.CustomLoginBaseUrl, credential.CustomApiBaseUrl,
             credential.CoversMonthlySandbox, credential.CustomMonthlyLoginBaseUrl, credential.CustomMonthlyApiBaseUrl, versionId);
 
     /// <summary>As above from stored columns.</summary>
@@ -240,7 +240,7 @@ public sealed class SecretProtector(IDataProtectionProvider provider, IDbContext
 
             if (sample is not null)
             {
-                var binding = SecretBinding.For(sample.Id, sample.Environment, sample.ClientId, sample.CustomLoginBaseUrl, sample.CustomApiBaseUrl,
+                var binding = SecretBinding.For(sample.Id, sample.Environment.ToString(), sample.ClientId, sample.CustomLoginBaseUrl, sample.CustomApiBaseUrl,
                     sample.CoversMonthlySandbox, sample.CustomMonthlyLoginBaseUrl, sample.CustomMonthlyApiBaseUrl, sample.PublicId);
                 try
                 {

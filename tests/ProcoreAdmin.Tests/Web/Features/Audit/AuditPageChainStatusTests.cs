@@ -84,7 +84,7 @@ public sealed class AuditPageChainStatusTests : MudComponentTest, IAsyncLifetime
         long id;
         await using (var db = _db.CreateDbContext())
         {
-            var credential = new ProcoreAdmin.Data.Credentials.CredentialSet { Label = "Falcon Data Hub", Environment = "Production", ClientId = "client-falcon" };
+            var credential = new ProcoreAdmin.Data.Credentials.CredentialSet { Label = "Falcon Data Hub", Environment = ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Production, ClientId = "client-falcon" };
             db.CredentialSets.Add(credential);
             await db.SaveChangesAsync();
             id = credential.Id;

@@ -38,6 +38,21 @@ public sealed class CredentialRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Environment_StoredCredential_ColumnHoldsTheEnvironmentName()
+    {
+        var id = await _h.AddCredentialAsync("client-env", Marker());
+
+        await using var db = await _h.Db.CreateDbContextAsync();
+        var stored = await db.Database
+            .SqlQuery<string>($"SELECT \"Environment\" AS \"Value\" FROM \"CredentialSets\" WHERE \"Id\" = {id}").SingleAsync();
+        Assert.Equal("Custom", stored);
+
+        await db.Database.ExecuteSqlAsync($"UPDATE \"CredentialSets\" SET \"Environment\" = {"Federal"} WHERE \"Id\" = {id}");
+        var reread = await db.CredentialSets.AsNoTracking().SingleAsync(c => c.Id == id);
+        Assert.Equal(ProcoreAdmin.ProcoreClient.ProcoreEnvironment.Federal, reread.Environment);
+    }
+
+    [Fact]
     public async Task Fingerprint_IsStoredOnlyUnderDataProtection()
     {
         await _h.Protector.FingerprintAsync("anything");

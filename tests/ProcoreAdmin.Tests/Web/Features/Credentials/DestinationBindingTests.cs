@@ -184,7 +184,7 @@ public sealed class DestinationBindingTests : IAsyncLifetime
             var row = await db.CredentialSecrets.SingleAsync(s => s.CredentialSetId == id);
             var set = await db.CredentialSets.AsNoTracking().SingleAsync(c => c.Id == id);
             var legacy = _h.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
-                .CreateProtector((IEnumerable<string>)[SecretProtector.Purpose, .. SecretBinding.For(id, set.Environment, set.ClientId, null, null, row.PublicId).LegacyPurposes]);
+                .CreateProtector((IEnumerable<string>)[SecretProtector.Purpose, .. SecretBinding.For(id, set.Environment.ToString(), set.ClientId, null, null, row.PublicId).LegacyPurposes]);
             row.Ciphertext = legacy.Protect(System.Text.Encoding.UTF8.GetBytes(secret));
             await db.SaveChangesAsync();
         }
