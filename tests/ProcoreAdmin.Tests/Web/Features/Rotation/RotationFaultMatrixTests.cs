@@ -24,26 +24,12 @@ public sealed class RotationFaultMatrixTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task FaultMatrix_OnSqlite_EveryFaultKeepsTheInvariant_AndTheRunRecovers()
-    {
-        using var database = await TestDatabase.CreateAsync();
-        await RunMatrixAsync(new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder, database);
-    }
+    public Task FaultMatrix_OnSqlite_EveryFaultKeepsTheInvariant_AndTheRunRecovers() =>
+        EachDatabase.OnSqliteAsync(RunMatrixAsync);
 
     [PostgresFact]
-    public async Task FaultMatrix_OnPostgres_EveryFaultKeepsTheInvariant_AndTheRunRecovers()
-    {
-        await using var database = await PostgresDatabase.CreateAsync(migrate: true);
-        var folder = Directory.CreateTempSubdirectory("procoreadmin-pg-").FullName;
-        try
-        {
-            await RunMatrixAsync(database.Options, folder, database);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public Task FaultMatrix_OnPostgres_EveryFaultKeepsTheInvariant_AndTheRunRecovers() =>
+        EachDatabase.OnPostgresAsync(RunMatrixAsync);
 
     [Fact]
     public async Task Cancel_TheSaveFails_NothingIsHalfDone_AndACancelAfterwardsCompletes()

@@ -22,26 +22,12 @@ public sealed class RotationStepUnitOfWorkTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task EveryStep_OnSqlite_TheSaveFails_NothingIsHalfWritten_AndTheStepThenCompletes()
-    {
-        using var database = await TestDatabase.CreateAsync();
-        await RunAsync(new DatabaseOptions { ConnectionString = $"Data Source={database.File}" }, database.Folder, database);
-    }
+    public Task EveryStep_OnSqlite_TheSaveFails_NothingIsHalfWritten_AndTheStepThenCompletes() =>
+        EachDatabase.OnSqliteAsync(RunAsync);
 
     [PostgresFact]
-    public async Task EveryStep_OnPostgres_TheSaveFails_NothingIsHalfWritten_AndTheStepThenCompletes()
-    {
-        await using var database = await PostgresDatabase.CreateAsync(migrate: true);
-        var folder = Directory.CreateTempSubdirectory("procoreadmin-pg-").FullName;
-        try
-        {
-            await RunAsync(database.Options, folder, database);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
+    public Task EveryStep_OnPostgres_TheSaveFails_NothingIsHalfWritten_AndTheStepThenCompletes() =>
+        EachDatabase.OnPostgresAsync(RunAsync);
 
     private async Task RunAsync(DatabaseOptions options, string folder, IDbContextFactory<AppDbContext> db)
     {
