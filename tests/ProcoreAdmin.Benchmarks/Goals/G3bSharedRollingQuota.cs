@@ -119,6 +119,7 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
             }
         });
         var backgroundBefore = sim.State.GetBackgroundLoad().Sum(l => l.Sent);
+        var backgroundRefusedBefore = sim.State.GetBackgroundLoad().Sum(l => l.Refused);
 
         var (managedBefore, workingSetBefore) = Memory();
         var watch = Stopwatch.StartNew();
@@ -128,6 +129,7 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
         ids.UnionWith(downloaded);
         total = job.TotalRows;
         var backgroundDuring = sim.State.GetBackgroundLoad().Sum(l => l.Sent) - backgroundBefore;
+        var backgroundRefused = sim.State.GetBackgroundLoad().Sum(l => l.Refused) - backgroundRefusedBefore;
         sim.State.SetBackgroundLoad(new BackgroundLoadSeed { ClientId = BenchmarkSimulator.ClientId, RequestsPerSecond = 0 });
         sim.State.ClearFaults();
         var (managedAfter, workingSetAfter) = Memory();
@@ -152,16 +154,17 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
         var pass = (!faults || injected > 0) && missing == 0 && duplicated == 0 && total == BenchmarkSimulator.ProjectCount && share429 <= 0.02 && ratio <= 1.3
                    && growth <= MemoryGrowthBar;
 
-        context.Detail(Invariant($"[{name}] rows {rows} ({ids.Count} distinct, Total header {total}), {missing} missing, {duplicated} duplicated; requests {requests} ({status429} x 429 = {share429:P1}, {injected} injected faults, {counted} counted against the quota); client rate-limit waits {waits}; other caller sent {backgroundDuring} meanwhile"));
+        context.Detail(Invariant($"[{name}] rows {rows} ({ids.Count} distinct, Total header {total}), {missing} missing, {duplicated} duplicated; requests {requests} ({status429} x 429 = {share429:P1}, {injected} injected faults, {counted} counted against the quota); client rate-limit waits {waits}; other caller sent {backgroundDuring} meanwhile, {backgroundRefused} of its requests refused (information: the export leaves it its share)"));
         var first = log.Count > 0 ? log[0].Timestamp : DateTimeOffset.MinValue;
         var notable = log.Select((r, i) => (r, i)).Where(x => x.r.StatusCode != 200)
             .Select(x => Invariant($"#{x.i + 1} {x.r.StatusCode} at +{(x.r.Timestamp - first).TotalSeconds:0.00} s"));
         context.Detail($"[{name}] non-200 responses: {string.Join(", ", notable)}");
+        context.Detail($"[{name}] the export's requests at (s): {string.Join(" ", log.Select(r => Invariant($"{(r.Timestamp - first).TotalSeconds:0.00}")))}");
         context.Detail(Invariant($"[{name}] wall {watch.Elapsed.TotalSeconds:0.00} s vs minimum {minimum.TotalSeconds:0.00} s ({counted} requests, {freeAtStart} free at start, then {freePerSecond:0.00}/s) = {ratio:0.00}x; vs max(minimum, unthrottled {unthrottled.TotalSeconds:0.00} s) = {watch.Elapsed / TimeSpan.FromTicks(Math.Max(minimum.Ticks, unthrottled.Ticks)):0.00}x (information only); load average {Machine.LoadAverage()}"));
         context.Detail(Invariant($"[{name}] managed heap {Mb(managedBefore)} -> {Mb(managedAfter)} MB ({(growth >= 0 ? "+" : "")}{Mb(growth)} MB), working set {Mb(workingSetBefore)} -> {Mb(workingSetAfter)} MB (harness + in-process simulator); {(pass ? "PASS" : "FAIL")}"));
 
         return new Leg(
-            Invariant($"{missing} missing/{duplicated} dup of {rows}, 429s {status429}/{requests} = {share429:P1}, {injected} injected 5xx, wall {watch.Elapsed.TotalSeconds:0.00} s = {ratio:0.00}x min, heap {(growth >= 0 ? "+" : "")}{Mb(growth)} MB"),
+            Invariant($"{missing} missing/{duplicated} dup of {rows}, 429s {status429}/{requests} = {share429:P1}, {injected} injected 5xx, other caller refused {backgroundRefused}, wall {watch.Elapsed.TotalSeconds:0.00} s = {ratio:0.00}x min, heap {(growth >= 0 ? "+" : "")}{Mb(growth)} MB"),
             pass);
     }
 
