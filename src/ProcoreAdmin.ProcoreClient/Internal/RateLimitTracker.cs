@@ -55,8 +55,8 @@ internal enum PacingReason
 /// (rounded up). The reserve leaves the other callers room to grow, but not into this process's half: a caller sending
 /// evenly holds one request more or less depending on when it is looked at, so from one answer this process cannot tell
 /// whether the other callers are at their higher or lower count, and keeping the reserve then costs a slot in every
-/// window (against a live integration at half the limit, 11 of the 12 slots it leaves). Only a caller that holds just
-/// over half of the window can be refused because of it. Otherwise it waits until its next own request
+/// window (against a live integration at half the limit, 11 of the 12 slots it leaves). The cost falls on a caller that
+/// wants just over half (13–14 of 25): the two then want more than the limit, and it is refused now and then. Otherwise it waits until its next own request
 /// leaves the window — past <c>X-Rate-Limit-Reset</c> when that reset frees another caller's slot (which the other caller
 /// takes again) — or, when it holds nothing in the window, until the reset itself. Spending the free part at once and then
 /// recycling its own slots is what finishes a long export soonest on a shared rolling quota; waiting for the reported
