@@ -50,17 +50,19 @@ internal enum PacingReason
 /// <para>It assumes other callers go on spending at the rate they did (a slot of theirs that ages out is taken again by
 /// them), so the slots that come back <em>for this process</em> are the ones its own requests free. A request is sent
 /// when <c>free</c> is above the reserve (this process may grow its share), when it replaces one of its own requests
-/// that has left the window since that response (its share does not grow), or when the window would stay split evenly:
-/// this process holds at most half of it (rounded down) with the request, and the other callers held at most half
-/// (rounded up). The reserve leaves the other callers room to grow, but not into this process's half: a caller sending
-/// evenly holds one request more or less depending on when it is looked at, so from one answer this process cannot tell
-/// whether the other callers are at their higher or lower count, and keeping the reserve then costs a slot in every
-/// window (against a live integration at half the limit, 11 of the 12 slots it leaves). The cost falls on a caller that
-/// wants just over half (13–14 of 25): the two then want more than the limit, and it is refused now and then. Otherwise it waits until its next own request
-/// leaves the window — past <c>X-Rate-Limit-Reset</c> when that reset frees another caller's slot (which the other caller
-/// takes again) — or, when it holds nothing in the window, until the reset itself. Spending the free part at once and then
-/// recycling its own slots is what finishes a long export soonest on a shared rolling quota; waiting for the reported
-/// reset and racing the other caller for the slot it frees is what earns 429s.</para>
+/// that has left the window since that response (its share does not grow), or when the window would stay split evenly
+/// (below). Otherwise it waits until its next own request leaves the window — past <c>X-Rate-Limit-Reset</c> when that
+/// reset frees another caller's slot (which the other caller takes again) — or, when it holds nothing in the window,
+/// until the reset itself. Spending the free part at once and then recycling its own slots is what finishes a long
+/// export soonest on a shared rolling quota; waiting for the reported reset and racing the other caller for the slot it
+/// frees is what earns 429s.</para>
+/// <para>Even split: the reserve leaves the other callers room to grow, but not into this process's half. A request
+/// may take the last free slots when this process holds at most half of the window (rounded down) with it and the other
+/// callers held at most half (rounded up). A caller sending evenly holds one request more or less depending on when it
+/// is looked at, so from one answer this process cannot tell its higher count from its lower one, and keeping the
+/// reserve against the count it sees costs a slot in every window (against a live integration at half the limit, 11 of
+/// the 12 slots it leaves). The cost falls on a caller that wants just over half (13–14 of 25): the two then want more
+/// than the limit, and it is refused now and then.</para>
 /// <para>In the hourly window (reported only when it is nearly used up) it spends what Remaining says and then waits for the
 /// reset. A 429 blocks every caller of the app until its reset.</para>
 /// </remarks>
