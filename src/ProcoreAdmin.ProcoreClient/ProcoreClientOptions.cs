@@ -40,7 +40,8 @@ public sealed class ProcoreClientOptions
     /// <summary>
     /// Requests of the spike window this process leaves to the app's other callers: it stops taking a larger share of
     /// the window when <c>X-Rate-Limit-Remaining</c> (less what it sent since) is down to this, and from then on only
-    /// replaces its own requests as they leave the window.
+    /// replaces its own requests as they leave the window. The reserve is not kept inside this process's even half of the
+    /// window (see the rate-limit section of this project's README).
     /// </summary>
     public int RateLimitReserve { get; set; } = 1;
 

@@ -42,8 +42,11 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
 
         var unthrottled = await UnthrottledAsync(sim, ct);
         context.Detail(Invariant($"reference (not a bar): the same export with rate limits off and no other caller takes {unthrottled.TotalSeconds:0.00} s here (load average {Machine.LoadAverage()})"));
-        var clean = await RunLegAsync(context, sim, "no faults", faults: false, unthrottled, ct);
-        var faulty = await RunLegAsync(context, sim, "5% 500/503", faults: true, unthrottled, ct);
+        // An even caller at 1.25/s holds 13 of the window for 0.4 s after each of its requests and 12 for the next 0.4 s;
+        // the export learns which only from Remaining, so the faulted leg (exactly three windows of 12) runs from both.
+        var clean = await RunLegAsync(context, sim, "no faults", faults: false, OtherCallerAt.Higher, unthrottled, ct);
+        var faulty = await RunLegAsync(context, sim, "5% 500/503", faults: true, OtherCallerAt.Higher, unthrottled, ct);
+        var faultyLower = await RunLegAsync(context, sim, "5% 500/503, other caller at its lower count", faults: true, OtherCallerAt.Lower, unthrottled, ct);
 
         var small = await MemoryDuringExportAsync(sim, BenchmarkSimulator.SmallCompanyId, ct);
         var large = await MemoryDuringExportAsync(sim, BenchmarkSimulator.CompanyId, ct);
@@ -51,12 +54,12 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
         var memory = Invariant($"export memory (peak managed heap over the start, forced GC after each page): {BenchmarkSimulator.SmallProjectCount:N0} rows {Signed(small.Peak)} MB over {small.Pages} pages, {BenchmarkSimulator.ProjectCount:N0} rows {Signed(large.Peak)} MB over {large.Pages} pages (after: {Signed(large.After)} MB)");
         context.Detail(memory + Invariant($"; bar: peak <= {Mb(MemoryPeakBar)} MB and 10,000 rows <= 2,000 rows + {Mb(MemoryRowGrowthBar)} MB; {(flat ? "PASS" : "FAIL")}"));
         return new GoalResult(Id,
-            $"no faults: {clean.Figure}; 5% 500/503: {faulty.Figure}; memory peak {Signed(small.Peak)} MB (2,000 rows) / {Signed(large.Peak)} MB (10,000 rows)",
+            $"no faults: {clean.Figure}; 5% 500/503: {faulty.Figure}; the same from the other caller's lower count: {faultyLower.Figure}; memory peak {Signed(small.Peak)} MB (2,000 rows) / {Signed(large.Peak)} MB (10,000 rows)",
             "0 missing/duplicated, 429s <= 2 % of requests, wall <= 1.3x the quota minimum per leg; export memory peak <= 4 MB and not growing with rows (+1 MB)",
-            clean.Pass && faulty.Pass && flat);
+            clean.Pass && faulty.Pass && faultyLower.Pass && flat);
     }
 
-    private static async Task<Leg> RunLegAsync(BenchmarkContext context, BenchmarkSimulator sim, string name, bool faults, TimeSpan unthrottled, CancellationToken ct)
+    private static async Task<Leg> RunLegAsync(BenchmarkContext context, BenchmarkSimulator sim, string name, bool faults, OtherCallerAt phase, TimeSpan unthrottled, CancellationToken ct)
     {
         sim.Reset();
         sim.State.Configure(new SimulatorSettings
@@ -91,6 +94,19 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
             await Task.Delay(50, ct);
         }
 
+        // Start just after one of the other caller's requests (it holds its higher count, 13) or half an interval later
+        // (its lower count, 12).
+        var sent = sim.State.GetBackgroundLoad().Sum(l => l.Sent);
+        while (sim.State.GetBackgroundLoad().Sum(l => l.Sent) == sent)
+        {
+            await Task.Delay(2, ct);
+        }
+
+        if (phase == OtherCallerAt.Lower)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(0.5 / BackgroundPerSecond), ct);
+        }
+
         if (faults)
         {
             sim.State.SetFaults(new FaultConfiguration
@@ -119,6 +135,7 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
             }
         });
         var backgroundBefore = sim.State.GetBackgroundLoad().Sum(l => l.Sent);
+        var backgroundRefusedBefore = sim.State.GetBackgroundLoad().Sum(l => l.Refused);
 
         var (managedBefore, workingSetBefore) = Memory();
         var watch = Stopwatch.StartNew();
@@ -128,6 +145,7 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
         ids.UnionWith(downloaded);
         total = job.TotalRows;
         var backgroundDuring = sim.State.GetBackgroundLoad().Sum(l => l.Sent) - backgroundBefore;
+        var backgroundRefused = sim.State.GetBackgroundLoad().Sum(l => l.Refused) - backgroundRefusedBefore;
         sim.State.SetBackgroundLoad(new BackgroundLoadSeed { ClientId = BenchmarkSimulator.ClientId, RequestsPerSecond = 0 });
         sim.State.ClearFaults();
         var (managedAfter, workingSetAfter) = Memory();
@@ -152,16 +170,17 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
         var pass = (!faults || injected > 0) && missing == 0 && duplicated == 0 && total == BenchmarkSimulator.ProjectCount && share429 <= 0.02 && ratio <= 1.3
                    && growth <= MemoryGrowthBar;
 
-        context.Detail(Invariant($"[{name}] rows {rows} ({ids.Count} distinct, Total header {total}), {missing} missing, {duplicated} duplicated; requests {requests} ({status429} x 429 = {share429:P1}, {injected} injected faults, {counted} counted against the quota); client rate-limit waits {waits}; other caller sent {backgroundDuring} meanwhile"));
+        context.Detail(Invariant($"[{name}] rows {rows} ({ids.Count} distinct, Total header {total}), {missing} missing, {duplicated} duplicated; requests {requests} ({status429} x 429 = {share429:P1}, {injected} injected faults, {counted} counted against the quota); client rate-limit waits {waits}; other caller sent {backgroundDuring} meanwhile, {backgroundRefused} of its requests refused (information: the export leaves it its share)"));
         var first = log.Count > 0 ? log[0].Timestamp : DateTimeOffset.MinValue;
         var notable = log.Select((r, i) => (r, i)).Where(x => x.r.StatusCode != 200)
             .Select(x => Invariant($"#{x.i + 1} {x.r.StatusCode} at +{(x.r.Timestamp - first).TotalSeconds:0.00} s"));
         context.Detail($"[{name}] non-200 responses: {string.Join(", ", notable)}");
+        context.Detail($"[{name}] the export's requests at (s): {string.Join(" ", log.Select(r => Invariant($"{(r.Timestamp - first).TotalSeconds:0.00}")))}");
         context.Detail(Invariant($"[{name}] wall {watch.Elapsed.TotalSeconds:0.00} s vs minimum {minimum.TotalSeconds:0.00} s ({counted} requests, {freeAtStart} free at start, then {freePerSecond:0.00}/s) = {ratio:0.00}x; vs max(minimum, unthrottled {unthrottled.TotalSeconds:0.00} s) = {watch.Elapsed / TimeSpan.FromTicks(Math.Max(minimum.Ticks, unthrottled.Ticks)):0.00}x (information only); load average {Machine.LoadAverage()}"));
         context.Detail(Invariant($"[{name}] managed heap {Mb(managedBefore)} -> {Mb(managedAfter)} MB ({(growth >= 0 ? "+" : "")}{Mb(growth)} MB), working set {Mb(workingSetBefore)} -> {Mb(workingSetAfter)} MB (harness + in-process simulator); {(pass ? "PASS" : "FAIL")}"));
 
         return new Leg(
-            Invariant($"{missing} missing/{duplicated} dup of {rows}, 429s {status429}/{requests} = {share429:P1}, {injected} injected 5xx, wall {watch.Elapsed.TotalSeconds:0.00} s = {ratio:0.00}x min, heap {(growth >= 0 ? "+" : "")}{Mb(growth)} MB"),
+            Invariant($"{missing} missing/{duplicated} dup of {rows}, 429s {status429}/{requests} = {share429:P1}, {injected} injected 5xx, other caller refused {backgroundRefused}, wall {watch.Elapsed.TotalSeconds:0.00} s = {ratio:0.00}x min, heap {(growth >= 0 ? "+" : "")}{Mb(growth)} MB"),
             pass);
     }
 
@@ -221,6 +240,12 @@ public sealed class G3bSharedRollingQuota : IBenchmarkGoal
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Leg(string Figure, bool Pass);
+
+    private enum OtherCallerAt
+    {
+        Higher,
+        Lower,
+    }
 
     /// <summary>An IProgress that runs the handler inline.</summary>
     private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>

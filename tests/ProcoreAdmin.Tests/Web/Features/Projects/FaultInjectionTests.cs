@@ -85,6 +85,7 @@ public sealed class FaultInjectionTests : MudComponentTest, IAsyncLifetime
         await cut.InvokeAsync(() => cut.Find("#run-call").Click());
 
         cut.WaitForAssertion(() => Assert.Equal("200", cut.Find("[data-testid=result-status]").GetAttribute("data-status")), TimeSpan.FromSeconds(20));
-        Assert.Equal(2, cut.FindAll("#console-history tbody tr").Count);
+        // The history is read after the result is set, and a render can show the result first: wait for it too.
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#console-history tbody tr").Count), TimeSpan.FromSeconds(10));
     }
 }
