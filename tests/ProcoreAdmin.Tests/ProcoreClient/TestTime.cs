@@ -11,7 +11,8 @@ public sealed class TestTime : FakeTimeProvider
 {
     public static readonly DateTimeOffset Epoch = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+    /// <summary>Each reported timer: its length and the moment it fires (when it was created + its length).</summary>
+    private readonly Channel<(TimeSpan DueTime, DateTimeOffset FiresAt)> _timers = Channel.CreateUnbounded<(TimeSpan, DateTimeOffset)>();
 
     public TestTime()
         : base(Epoch)
@@ -26,7 +27,7 @@ public sealed class TestTime : FakeTimeProvider
         var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime != IgnoredDueTime && dueTime != Timeout.InfiniteTimeSpan && dueTime > TimeSpan.Zero)
         {
-            _timers.Writer.TryWrite(dueTime);
+            _timers.Writer.TryWrite((dueTime, GetUtcNow() + dueTime));
         }
 
         return timer;
@@ -34,26 +35,31 @@ public sealed class TestTime : FakeTimeProvider
 
     /// <summary>Waits (real time, bounded) until the client starts a delay, and returns its length.</summary>
     public async Task<TimeSpan> NextDelayAsync() =>
-        await _timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        (await _timers.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15))).DueTime;
 
     public bool HasPendingDelay => _timers.Reader.Count > 0;
 
-    /// <summary>Advances the clock through each delay the client starts until <paramref name="task"/> completes.
-    /// Returns the delays seen, in order.</summary>
+    /// <summary>Advances the clock through each delay the client starts until <paramref name="task"/> completes: to the
+    /// moment the delay fires (so concurrent callers waiting for the same moment do not add their waits up). Returns the
+    /// delays seen, in order.</summary>
     public async Task<IReadOnlyList<TimeSpan>> RunUntilCompleteAsync(Task task, int maxDelays = 50)
     {
         var waits = new List<TimeSpan>();
         while (true)
         {
-            if (_timers.Reader.TryRead(out var due))
+            if (_timers.Reader.TryRead(out var timer))
             {
-                waits.Add(due);
+                waits.Add(timer.DueTime);
                 if (waits.Count > maxDelays)
                 {
                     throw new InvalidOperationException($"More than {maxDelays} delays: the client is looping.");
                 }
 
-                Advance(due);
+                if (timer.FiresAt > GetUtcNow())
+                {
+                    Advance(timer.FiresAt - GetUtcNow());
+                }
+
                 continue;
             }
 

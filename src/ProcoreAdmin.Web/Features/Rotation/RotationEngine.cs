@@ -69,9 +69,17 @@ public sealed partial class RotationEngine(
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex)
             {
-                throw new RotationConflictException(credentialId);
+                // The unique index on the active run refuses a second open run of the credential; any other failure is a
+                // failed save and is said as such (asked on a fresh context: this one's transaction may be aborted).
+                if (await HasActiveRunAsync(credentialId, ct))
+                {
+                    throw new RotationConflictException(credentialId);
+                }
+
+                throw new UserFacingException("The rotation was not started: the database did not save it, and nothing was changed. " +
+                                              "Try again; if it keeps failing, the server's log says why.", ex);
             }
 
             await secrets.SetStatusAsync(db, credentialId, urgent ? CredentialStatus.SuspectedCompromise : CredentialStatus.Rotating,
@@ -87,6 +95,12 @@ public sealed partial class RotationEngine(
         }
 
         return run.Id;
+    }
+
+    private async Task<bool> HasActiveRunAsync(long credentialId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.RotationRuns.AnyAsync(r => r.ActiveCredentialId == credentialId, ct);
     }
 
     /// <summary>What an action on this credential reaches: installed companies, schedules tied to it, owners who are told.</summary>

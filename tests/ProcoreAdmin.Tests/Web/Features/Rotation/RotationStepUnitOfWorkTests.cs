@@ -10,6 +10,7 @@ using ProcoreAdmin.Tests.Support;
 using ProcoreAdmin.Web.Features.Credentials;
 using ProcoreAdmin.Web.Features.Rotation;
 using ProcoreAdmin.Web.Hosting;
+using ProcoreAdmin.Web.Shared;
 
 namespace ProcoreAdmin.Tests.Web.Features.Rotation;
 
@@ -36,6 +37,14 @@ public sealed class RotationStepUnitOfWorkTests
         var credential = registry.Add(new FakeCredential { Id = 1, Current = old, ProcoreSecret = old });
         await using var graph = AppGraph.Create(options, folder, _time, registry);
         await graph.StartAsync();
+
+        // Start: the first save (the run) fails with no other run open: a failed save, said as such, not "already in progress".
+        await using (var failing = Failing(options, folder, registry, new FailNthSave(1)))
+        {
+            var refused = await Assert.ThrowsAsync<UserFacingException>(() => failing.InScopeAsync<RotationService>(r => r.StartAsync(1, "uow")));
+            Assert.IsNotType<RotationConflictException>(refused);
+            Assert.Contains("not started", refused.Message, StringComparison.Ordinal);
+        }
 
         // Start: the second save (the credential's status, after the run got its id) fails.
         await using (var failing = Failing(options, folder, registry, new FailNthSave(2)))
