@@ -29,8 +29,15 @@ public static class PageExtensions
     public static async Task SignInAsync(this IPage page, string username, string path = "/")
     {
         await page.GotoAsync(path);
+        var identityProvider = new Uri(page.Url).Authority;
         await page.Locator("input[name=username]").FillAsync(username);
         await page.Locator("input[name=password]").FillAsync("dev");
         await page.Locator("#signin").ClickAsync();
+
+        // Back on the app, past the sign-in callback, and loaded: the redirects are over, so the test's next navigation
+        // cannot interrupt them (or be interrupted by them).
+        await page.WaitForURLAsync(
+            url => new Uri(url) is var u && u.Authority != identityProvider && !u.AbsolutePath.StartsWith("/signin-oidc", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Load });
     }
 }

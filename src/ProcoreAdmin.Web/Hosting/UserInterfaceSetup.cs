@@ -23,6 +23,7 @@ public static class UserInterfaceSetup
                 o.MaximumReceiveMessageSize = 64 * 1024;
                 o.EnableDetailedErrors = development;
             });
+        builder.Services.AddOptions<InteractivityOptions>().Bind(builder.Configuration.GetSection(InteractivityOptions.SectionName));
         builder.Services.AddMudServices(o => ConfigureSnackbars(o.SnackbarConfiguration));
         builder.Services.AddScoped<SnackbarTimeLimit>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, SnackbarTimeLimitCircuitHandler>();

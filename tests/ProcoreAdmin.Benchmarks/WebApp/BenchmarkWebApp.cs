@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using ProcoreAdmin.Data;
 using ProcoreAdmin.ProcoreSimulator;
@@ -37,11 +38,13 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
     private readonly string _folder;
     private readonly WebApplicationFactory<global::Program> _factory;
     private readonly IPlaywright _playwright;
+    private readonly PrerenderSetting _prerender;
 
     private BenchmarkWebApp(string folder, WebApplicationFactory<global::Program> factory, BlazorMeters meters, SqlCommandCounter sql,
-        Uri baseAddress, IPlaywright playwright, IBrowser browser)
+        Uri baseAddress, IPlaywright playwright, IBrowser browser, PrerenderSetting prerender)
     {
         _folder = folder;
+        _prerender = prerender;
         _factory = factory;
         Meters = meters;
         Sql = sql;
@@ -51,6 +54,20 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// The app's <c>Interactivity:Prerender</c> for the requests that follow (on by default, as in production): set through the
+    /// options the app reads on every page request, whose cached value is dropped so the next request sees the change.
+    /// </summary>
+    public bool Prerender
+    {
+        get => _prerender.Value;
+        set
+        {
+            _prerender.Value = value;
+            Services.GetRequiredService<IOptionsMonitorCache<InteractivityOptions>>().TryRemove(Options.DefaultName);
+        }
+    }
 
     public IServiceProvider Services => _factory.Services;
 
@@ -69,6 +86,7 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
         var meters = new BlazorMeters();
         var sql = new SqlCommandCounter();
         var folder = Directory.CreateTempSubdirectory("procoreadmin-bench-web-").FullName;
+        var prerender = new PrerenderSetting();
         var factory = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
@@ -85,6 +103,7 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
             {
                 services.PostConfigure<CircuitOptions>(o => o.DisconnectedCircuitRetentionPeriod = CircuitRetention);
                 services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(sql));
+                services.PostConfigure<InteractivityOptions>(o => o.Prerender = prerender.Value);
             });
         });
         factory.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -99,7 +118,7 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-quic"],
         });
-        var app = new BenchmarkWebApp(folder, factory, meters, sql, baseAddress, playwright, browser);
+        var app = new BenchmarkWebApp(folder, factory, meters, sql, baseAddress, playwright, browser, prerender);
         app.ResetSimulator();
         return app;
     }
@@ -222,5 +241,10 @@ public sealed class BenchmarkWebApp : IAsyncDisposable
         return File.Exists(path)
             ? path
             : throw new InvalidOperationException($"Chromium not found at {path}. Install it (apt-get install chromium) or set PROCOREADMIN_CHROMIUM.");
+    }
+
+    private sealed class PrerenderSetting
+    {
+        public volatile bool Value = true;
     }
 }
