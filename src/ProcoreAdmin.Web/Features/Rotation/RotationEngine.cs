@@ -145,13 +145,13 @@ public sealed partial class RotationEngine(
                 ? [credential.Environment.ToString(), nameof(ProcoreEnvironment.MonthlySandbox)]
                 : [credential.Environment.ToString()]);
         var consumerText = extra.Values.Sum(v => v.Count) == 0 ? "" : " Token broker consumers: " + string.Join("; ", extra.Values.SelectMany(v => v)) + ".";
-        await notifications.RaiseAsync(new NotificationDraft(run.Urgent ? "rotation-urgent" : "rotation-started",
+        var draft = new NotificationDraft(run.Urgent ? "rotation-urgent" : "rotation-started",
             run.Urgent ? NotificationSeverity.Error : NotificationSeverity.Info,
             (run.Urgent ? "Urgent rotation (suspected compromise): " : "Rotation starting: ") + credential.Label,
             $"Credential set #{credential.CredentialId} \"{credential.Label}\" ({credential.Environment}) is being rotated by {actor.Name}. " +
             $"While the secret is reset, calls for companies {string.Join(", ", credential.InstalledCompanyIds)} will fail until the new secret is verified." +
             (credential.CoversMonthlySandbox ? " " + BlastRadius.MonthlySandboxLine : "") + consumerText,
-            credential.CredentialId, runId, owners, $"rotation-start:{runId}"), ct);
+            credential.CredentialId, runId, owners, $"rotation-start:{runId}");
         var told = owners.Count == 0
             ? "Nobody was e-mailed: no owner e-mail address is recorded (in-app notification only)."
             : $"E-mailed {owners.Count} owner(s): {string.Join(", ", owners)}.";
@@ -160,7 +160,24 @@ public sealed partial class RotationEngine(
             told = $"{told} {BlastRadius.MonthlySandboxLine}";
         }
 
-        await CompleteStepAsync(runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
+        // One unit of work: the owners' notification (once per run: a retried step finds it) and the step's record.
+        bool raised;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            raised = !await db.Notifications.AnyAsync(n => n.DedupKey == draft.DedupKey, ct);
+            if (raised)
+            {
+                notifications.Add(db, draft);
+            }
+
+            await RecordStepAsync(db, runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
+            await db.SaveChangesAsync(ct);
+        }
+
+        if (raised)
+        {
+            notifications.KickDelivery();
+        }
     }
 
     /// <summary>

@@ -61,7 +61,27 @@ public sealed class RotationStepUnitOfWorkTests
 
         var run = await graph.InScopeAsync<RotationService, long>(r => r.StartAsync(1, "uow"));
         Assert.Equal(CredentialStatus.Rotating, credential.Status);
+
+        // Step 1: the owners' notification and the step's record go together.
+        await using (var failing = Failing(options, folder, registry, new FailSaveWithAudit($"rotation.step.{RotationSteps.Preparation}")))
+        {
+            await Assert.ThrowsAsync<DbUpdateException>(() => failing.InScopeAsync<RotationService>(r => r.PrepareAsync(run, null)));
+        }
+
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            Assert.False(await context.Notifications.AnyAsync(n => n.RotationRunId == run), "the owners were told of a step that did not happen");
+        }
+
+        await AssertStepUntouchedAsync(db, run, RotationSteps.Preparation);
+
         await graph.InScopeAsync<RotationService>(r => r.PrepareAsync(run, null));
+        await using (var context = await db.CreateDbContextAsync())
+        {
+            Assert.Equal(1, await context.Notifications.CountAsync(n => n.RotationRunId == run));
+            Assert.Equal(RotationStepState.Done, (await context.RotationSteps.SingleAsync(x => x.RunId == run && x.Number == RotationSteps.Preparation)).State);
+        }
+
         await graph.InScopeAsync<RotationService>(r => r.RehearseAsync(run, null, "no sandbox"));
         await graph.InScopeAsync<RotationService>(r => r.PauseSchedulesAsync(run));
         credential.ProcoreSecret = @new;
