@@ -60,6 +60,35 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task ColourScheme_NoChoiceMade_FollowsTheOperatingSystemWhileOpen_UntilTheUserChooses()
+    {
+        var page = await fixture.NewPageAsync();
+        var toggle = page.Locator("#theme-toggle");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.SignInAsync("viewer", "/companies");
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("data-theme", "light");
+
+        // The operating system turns dark with the page open (e.g. at sunset): the app follows.
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("data-theme", "dark");
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.mud-layout')).backgroundColor");
+        Assert.True(IsDark(background), $"background {background} is not dark after the system turned dark");
+
+        // Once the user has chosen, the operating system no longer decides.
+        await toggle.ClickAsync();
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("data-theme", "light");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+
+        // A round trip through the circuit after the change events, so they were handled before the check.
+        await page.Locator("[data-nav=credentials]").ClickAsync();
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Credentials");
+        await Assertions.Expect(toggle).ToHaveAttributeAsync("data-theme", "light");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task CredentialForm_WithTheKeyboardOnly_RegistersACredential_AndFocusLandsOnTheNewPageHeading()
     {
         var page = await fixture.NewPageAsync();

@@ -59,5 +59,14 @@ document.addEventListener("click", (event) => {
 // Moves keyboard focus to an element (e.g. a form's error message after a failed save).
 window.procoreAdmin.focus = (selector) => document.querySelector(selector)?.focus();
 
-// Whether the operating system prefers a dark colour scheme (used when the user has not chosen one).
-window.procoreAdmin.prefersDark = () => window.matchMedia("(prefers-color-scheme: dark)").matches;
+// While the user has not chosen a colour scheme, the operating system's applies, also when it changes with the page
+// open (e.g. at sunset): tells the layout, and returns whether it prefers dark now.
+window.procoreAdmin.watchColorScheme = (layout) => {
+    window.procoreAdmin.stopWatchingColorScheme();
+    const query = window.matchMedia("(prefers-color-scheme: dark)");
+    const changed = (e) => layout.invokeMethodAsync("OnSystemColorSchemeChanged", e.matches).catch(() => { });
+    query.addEventListener("change", changed);
+    window.procoreAdmin.stopWatchingColorScheme = () => query.removeEventListener("change", changed);
+    return query.matches;
+};
+window.procoreAdmin.stopWatchingColorScheme = () => { };
