@@ -12,11 +12,11 @@ public static class PageExtensions
     /// Waits until the address matches (a full load or an in-app navigation). On a timeout the message says where the
     /// browser is and what the page shows, so a failure in CI explains itself.
     /// </summary>
-    public static async Task WaitForPathAsync(this IPage page, System.Text.RegularExpressions.Regex url)
+    public static async Task WaitForPathAsync(this IPage page, System.Text.RegularExpressions.Regex url, TimeSpan? timeout = null)
     {
         try
         {
-            await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+            await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = (float?)timeout?.TotalMilliseconds });
         }
         catch (TimeoutException ex)
         {

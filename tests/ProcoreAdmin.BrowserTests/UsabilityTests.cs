@@ -135,7 +135,10 @@ public sealed partial class UsabilityTests(BrowserFixture fixture)
 
         // The company filter is a native select (lighter circuits): choose by its visible text.
         await ChooseNorthwindAsync(page);
-        await page.WaitForURLAsync(new Regex(@"/projects\?company=\d+$"));
+
+        // The choice loads the company's credential sets before the address changes: slow on a loaded machine, like the
+        // grid below (30 s); on a timeout the message says where the browser is and what it shows.
+        await page.WaitForPathAsync(new Regex(@"/projects\?company=\d+$"), TimeSpan.FromSeconds(30));
 
         await page.ReloadAsync();
         await page.WaitForCircuitAsync();
