@@ -26,11 +26,7 @@ public sealed partial class CredentialSecretStore(
         // pending secret is replaced, the new one added and its audit row written in one transaction: a failure leaves the
         // earlier pending secret in place instead of no pending secret at all.
         await PrepareWritesAsync(ct);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await SetPendingSecretAsync(db, credentialId, secret, actor, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await InOneTransactionAsync(db => SetPendingSecretAsync(db, credentialId, secret, actor, ct), ct);
     }
 
     public Task PrepareWritesAsync(CancellationToken ct) => protector.EnsureFingerprintKeyAsync(ct);
@@ -53,37 +49,22 @@ public sealed partial class CredentialSecretStore(
         return display;
     }
 
-    public async Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await DiscardPendingSecretAsync(db, credentialId, actor, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-    }
+    public Task DiscardPendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default) =>
+        InOneTransactionAsync(db => DiscardPendingSecretAsync(db, credentialId, actor, ct), ct);
 
     /// <summary>Deletes the pending secret and adds the audit row in the caller's context and transaction; the caller saves and commits.</summary>
     public async Task DiscardPendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
     {
         RequireWriter(actor, "discard a pending secret");
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Discarding a pending secret in the caller's unit of work needs an open transaction.");
-        }
+        RequireTransaction(db, "Discarding a pending secret");
 
         var removed = await db.CredentialSecrets.Where(s => s.CredentialSetId == credentialId && s.State == SecretVersionState.Pending)
             .ExecuteDeleteAsync(ct);
         audit.Add(db, actor, "credential.secret.discard-pending", TargetType, Id(credentialId), AuditOutcomes.Succeeded, removed == 0 ? "No pending secret" : null);
     }
 
-    public async Task PromotePendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await PromotePendingSecretAsync(db, credentialId, actor, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-    }
+    public Task PromotePendingSecretAsync(long credentialId, StaffActor actor, CancellationToken ct = default) =>
+        InOneTransactionAsync(db => PromotePendingSecretAsync(db, credentialId, actor, ct), ct);
 
     /// <summary>Promotes the pending secret in the caller's context and open transaction; the caller saves and commits.</summary>
     public async Task PromotePendingSecretAsync(AppDbContext db, long credentialId, StaffActor actor, CancellationToken ct)
@@ -109,6 +90,16 @@ public sealed partial class CredentialSecretStore(
         credential.UpdatedUtc = now;
         credential.Version++;
         audit.Add(db, actor, "credential.secret.promote", TargetType, Id(credentialId), AuditOutcomes.Succeeded, $"Current secret is now {SecretProtector.Display(pending.Fingerprint)}");
+    }
+
+    /// <summary>Runs one of the caller's-unit-of-work methods on a context of its own: one transaction, saved and committed.</summary>
+    private async Task InOneTransactionAsync(Func<AppDbContext, Task> work, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await work(db);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private static void RequireTransaction(AppDbContext db, string what)

@@ -63,15 +63,25 @@ public sealed class NotificationCenter(
     /// Raises one notification in its own transaction. Returns false (and changes nothing) when a notification with the
     /// same dedup key exists: the unique index decides, so two instances cannot raise it twice.
     /// </summary>
-    public async Task<bool> RaiseAsync(NotificationDraft draft, CancellationToken ct = default)
+    public async Task<bool> AddUnlessRaisedAsync(AppDbContext db, NotificationDraft draft, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (draft.DedupKey is not null && await db.Notifications.AnyAsync(n => n.DedupKey == draft.DedupKey, ct))
         {
             return false;
         }
 
         Add(db, draft);
+        return true;
+    }
+
+    public async Task<bool> RaiseAsync(NotificationDraft draft, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await AddUnlessRaisedAsync(db, draft, ct))
+        {
+            return false;
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);

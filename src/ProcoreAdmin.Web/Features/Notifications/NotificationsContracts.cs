@@ -10,6 +10,12 @@ public interface INotificationPublisher
     /// <summary>Adds the notification and its deliveries to <paramref name="db"/>; the caller saves (same transaction as its change).</summary>
     ProcoreAdmin.Data.Notifications.Notification Add(ProcoreAdmin.Data.AppDbContext db, NotificationDraft draft);
 
+    /// <summary>
+    /// Adds the notification to <paramref name="db"/> like <see cref="Add"/>, unless one with the same dedup key was already
+    /// raised (then false, nothing added); the caller saves (same transaction as its change).
+    /// </summary>
+    Task<bool> AddUnlessRaisedAsync(ProcoreAdmin.Data.AppDbContext db, NotificationDraft draft, CancellationToken ct = default);
+
     /// <summary>Saves one notification on its own and asks for delivery; false when one with the same dedup key exists.</summary>
     Task<bool> RaiseAsync(NotificationDraft draft, CancellationToken ct = default);
 

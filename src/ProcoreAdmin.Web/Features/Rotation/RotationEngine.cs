@@ -164,12 +164,7 @@ public sealed partial class RotationEngine(
         bool raised;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            raised = !await db.Notifications.AnyAsync(n => n.DedupKey == draft.DedupKey, ct);
-            if (raised)
-            {
-                notifications.Add(db, draft);
-            }
-
+            raised = await notifications.AddUnlessRaisedAsync(db, draft, ct);
             await RecordStepAsync(db, runId, RotationSteps.Preparation, RotationStepState.Done, string.IsNullOrWhiteSpace(notes) ? told : $"{told} {notes}", evidence, actor, ct);
             await db.SaveChangesAsync(ct);
         }
